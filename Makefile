@@ -1,0 +1,44 @@
+# Everything runs from a virtual environment in .venv, installed from constraints.txt so
+# that a new upstream release cannot change what main builds with.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install site serve test lint validate bench constraints clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+## site: validate the COEs and build the site into site/ (fails on any finding)
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+## serve: preview the site at http://127.0.0.1:8000 while you edit
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+## validate: check the COEs in coes/ and print findings
+validate: $(STAMP)
+	$(BIN)/coe validate
+
+## lint: ruff and mypy over the source and the tests
+lint: $(STAMP)
+	$(BIN)/ruff check plugins tests
+	$(BIN)/ruff format --check plugins tests
+	$(BIN)/mypy
+
+## test: lint, then the whole test suite
+test: lint
+	$(BIN)/pytest -n 2 -q
+
+## constraints: re-pin every dependency to what is installed now (after an upgrade)
+constraints: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check > constraints.txt
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The `coe` command line: a thin adapter over the core."""

@@ -1,0 +1,93 @@
+"""Running every rule over a corpus and turning hits into findings at their levels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .config import Config
+from .context import Context
+from .corpus import Corpus, discover, load_corpus
+from .document import CoeDocument
+from .findings import Finding, Hit
+from .registry import CorpusCheck, FileCheck, Rule, all_rules, get_rule
+from .schema import checker_for
+
+
+@dataclass
+class Result:
+    """Findings for the selected files; ``corpus`` also holds the rest of the folder,
+    which cross-COE rules need to see."""
+
+    corpus: Corpus
+    files: int
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+
+def _ready(doc: CoeDocument, rule: Rule) -> bool:
+    if rule.needs == "body":
+        return doc.body is not None
+    if rule.needs == "front-matter":
+        return doc.data is not None
+    return doc.schema_valid
+
+
+def _finding(context: Context, rule: Rule, doc: CoeDocument, hit: Hit) -> Finding | None:
+    level = context.config.level_for(
+        rule.id, rule.level, doc.get("severity"), doc.get("status")
+    )
+    if level == "off":
+        return None
+    return Finding(doc.display, hit.line, hit.column, level, rule.id, hit.message, hit.pointer)
+
+
+def check_corpus(corpus: Corpus, context: Context) -> list[Finding]:
+    """Every finding for the corpus, sorted by path, line and column."""
+    rules = all_rules()
+    file_rules = [r for r in rules if r.kind == "file"]
+    corpus_rules = [r for r in rules if r.kind == "corpus"]
+    findings: list[Finding | None] = []
+    for doc in corpus.documents:
+        findings.extend(_finding(context, get_rule(rid), doc, hit) for rid, hit in doc.hits)
+        if doc.data is not None:
+            doc.schema_valid = context.schema.is_valid(doc.data)
+        for rule in file_rules:
+            if _ready(doc, rule):
+                check: FileCheck = rule.check  # type: ignore[assignment]
+                findings.extend(_finding(context, rule, doc, hit) for hit in check(doc, context))
+    for rule in corpus_rules:
+        corpus_check: CorpusCheck = rule.check  # type: ignore[assignment]
+        findings.extend(
+            _finding(context, rule, doc, hit) for doc, hit in corpus_check(corpus.documents, context)
+        )
+    return sorted((f for f in findings if f is not None), key=Finding.sort_key)
+
+
+def make_context(config: Config, today: date) -> Context:
+    return Context(config=config, schema=checker_for(config.schema_path), today=today)
+
+
+def validate(
+    config: Config, today: date, paths: Iterable[Path] | None = None, cwd: Path | None = None
+) -> Result:
+    """Check the COEs at ``paths`` (default: the configured folder). The whole folder is
+    always loaded, since duplicate ids and relations are judged against every COE, but
+    only the selected files are reported on."""
+    context = make_context(config, today)
+    selected = discover(list(paths)) if paths else None
+    corpus = load_corpus(config, [config.coes_dir, *(selected or [])], cwd)
+    findings = check_corpus(corpus, context)
+    if selected is None:
+        return Result(corpus, len(corpus.documents), findings)
+    chosen = {doc.display for doc in corpus.documents if doc.path in set(selected)}
+    return Result(corpus, len(chosen), [f for f in findings if f.path in chosen])

@@ -1,0 +1,242 @@
+"""The one configuration of the project, shared by the CLI and the MkDocs plugin.
+
+Its home is the ``coe`` plugin's options in ``mkdocs.yml``; the plugin passes its options
+here, and the CLI reads the same block from the same file, so both always agree. The
+defaults live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+
+from .errors import ConfigError
+from .findings import LEVELS, Level
+from .source import DEFAULT_MAX_BYTES
+
+SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4", "SEV5")
+STATUSES = ("draft", "in-review", "published")
+PLUGIN_NAME = "coe"
+
+DEFAULT_SLA_DAYS: dict[str, int] = {"default": 14, "SEV4": 30, "SEV5": 30}
+DEFAULT_BLAME_PHRASES: tuple[str, ...] = (
+    "fault of",
+    "careless",
+    "carelessness",
+    "negligent",
+    "negligence",
+    "should have known",
+    "blame",
+    "blamed",
+    "incompetent",
+    "sloppy",
+    "lazy",
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Resolved settings. Paths are absolute; ``base_dir`` is the folder of ``mkdocs.yml``."""
+
+    base_dir: Path
+    coes_dir: Path
+    schema_path: Path
+    rules: Mapping[str, Level] = field(default_factory=dict)
+    severity_rules: Mapping[str, Mapping[str, Level]] = field(default_factory=dict)
+    status_rules: Mapping[str, Mapping[str, Level]] = field(default_factory=dict)
+    timeline_gap_minutes: int = 15
+    min_whys: int = 5
+    sla_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_SLA_DAYS))
+    blame_phrases: tuple[str, ...] = DEFAULT_BLAME_PHRASES
+    max_file_bytes: int = DEFAULT_MAX_BYTES
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any], base_dir: Path) -> Config:
+        """Build from the plugin's options (``None`` means "use the default")."""
+        known = {
+            "coes_dir",
+            "schema",
+            "rules",
+            "severity_rules",
+            "status_rules",
+            "timeline_gap_minutes",
+            "min_whys",
+            "action_item_sla_days",
+            "blame_phrases",
+            "max_file_bytes",
+        }
+        base_dir = base_dir.resolve()
+
+        def option(name: str) -> Any:
+            return options.get(name)
+
+        coes_dir = base_dir / _string(option("coes_dir") or "coes", "coes_dir")
+        schema = option("schema")
+        schema_path = base_dir / _string(schema, "schema") if schema else _default_schema(base_dir)
+        sla = dict(DEFAULT_SLA_DAYS)
+        for key, days in _mapping(option("action_item_sla_days"), "action_item_sla_days").items():
+            if key != "default" and key not in SEVERITIES:
+                raise ConfigError(
+                    f"action_item_sla_days: {key!r} is not 'default' or one of {', '.join(SEVERITIES)}"
+                )
+            sla[key] = _positive_int(days, f"action_item_sla_days.{key}")
+        blame = option("blame_phrases")
+        config = cls(
+            base_dir=base_dir,
+            coes_dir=coes_dir,
+            schema_path=schema_path,
+            rules=_levels(option("rules"), "rules"),
+            severity_rules=_grouped_levels(option("severity_rules"), "severity_rules", SEVERITIES),
+            status_rules=_grouped_levels(option("status_rules"), "status_rules", STATUSES),
+            timeline_gap_minutes=_positive_int(
+                option("timeline_gap_minutes") or 15, "timeline_gap_minutes"
+            ),
+            min_whys=_positive_int(option("min_whys") or 5, "min_whys"),
+            sla_days=sla,
+            blame_phrases=tuple(_strings(blame, "blame_phrases"))
+            if blame is not None
+            else DEFAULT_BLAME_PHRASES,
+            max_file_bytes=_positive_int(
+                option("max_file_bytes") or DEFAULT_MAX_BYTES, "max_file_bytes"
+            ),
+        )
+        unknown = sorted(set(options) - known - {"enabled"})
+        if unknown:
+            raise ConfigError(f"unknown option(s) for the coe plugin: {', '.join(unknown)}")
+        return config
+
+    def sla_for(self, severity: str) -> int:
+        return self.sla_days.get(severity, self.sla_days["default"])
+
+    def level_for(self, rule_id: str, default: Level, severity: Any, status: Any) -> Level:
+        """A rule's level for one COE: by status, else by severity, else global, else default."""
+        if isinstance(status, str) and rule_id in self.status_rules.get(status, {}):
+            return self.status_rules[status][rule_id]
+        if isinstance(severity, str) and rule_id in self.severity_rules.get(severity, {}):
+            return self.severity_rules[severity][rule_id]
+        return self.rules.get(rule_id, default)
+
+
+def _default_schema(base_dir: Path) -> Path:
+    """The repository's own ``schema/coe.schema.json``, else the copy the package ships
+    (in a wheel it is package data; in a source checkout it is the project's schema)."""
+    package = Path(__file__).resolve().parent.parent
+    candidates = (
+        base_dir / "schema" / "coe.schema.json",
+        package / "data" / "coe.schema.json",
+        package.parent.parent / "schema" / "coe.schema.json",
+    )
+    return next((path for path in candidates if path.is_file()), candidates[0])
+
+
+def _string(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{name}: expected a non-empty string, got {value!r}")
+    return value
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{name}: expected a whole number of at least 1, got {value!r}")
+    return value
+
+
+def _mapping(value: Any, name: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{name}: expected a mapping, got {type(value).__name__}")
+    return cast(Mapping[str, Any], value)
+
+
+def _strings(value: Any, name: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{name}: expected a list of non-empty strings")
+    return list(value)
+
+
+def _levels(value: Any, name: str) -> dict[str, Level]:
+    from .registry import all_rules  # the registry imports this module's users
+
+    levels: dict[str, Level] = {}
+    known = {rule.id for rule in all_rules()}
+    for rule_id, level in _mapping(value, name).items():
+        if rule_id not in known:
+            raise ConfigError(f"{name}: no rule is called {rule_id!r} (see the rule reference)")
+        if level is False:  # YAML 1.1 reads a bare `off` as false in mkdocs.yml
+            level = "off"
+        if level not in LEVELS:
+            raise ConfigError(f"{name}.{rule_id}: expected one of error, warning, off; got {level!r}")
+        levels[rule_id] = cast(Level, level)
+    return levels
+
+
+def _grouped_levels(
+    value: Any, name: str, groups: tuple[str, ...]
+) -> dict[str, Mapping[str, Level]]:
+    grouped: dict[str, Mapping[str, Level]] = {}
+    for group, levels in _mapping(value, name).items():
+        if group not in groups:
+            raise ConfigError(f"{name}: {group!r} is not one of {', '.join(groups)}")
+        grouped[group] = _levels(levels, f"{name}.{group}")
+    return grouped
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without executing or failing on its tags (``!ENV``, ``!!python/name``)."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_TolerantLoader.add_multi_constructor("!", _ignore_tag)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def find_mkdocs_yml(start: Path) -> Path | None:
+    """The nearest ``mkdocs.yml`` (or ``mkdocs.yaml``) in ``start`` or a parent folder."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        for name in ("mkdocs.yml", "mkdocs.yaml"):
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def plugin_options(mkdocs_yml: Path) -> dict[str, Any]:
+    """The ``coe`` plugin's options from an ``mkdocs.yml`` (empty when it has none)."""
+    try:
+        data = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{mkdocs_yml}: cannot be read: {exc}") from exc
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    if isinstance(plugins, dict):
+        plugins = [{name: opts} for name, opts in plugins.items()]
+    for entry in plugins or []:
+        if entry == PLUGIN_NAME:
+            return {}
+        if isinstance(entry, dict) and PLUGIN_NAME in entry:
+            options = entry[PLUGIN_NAME]
+            if options is None:
+                return {}
+            if not isinstance(options, dict):
+                raise ConfigError(f"{mkdocs_yml}: the coe plugin's options must be a mapping")
+            return options
+    return {}
+
+
+def load_config(config_file: Path | None = None, cwd: Path | None = None) -> Config:
+    """The configuration for the CLI: from ``config_file``, else the nearest mkdocs.yml,
+    else the defaults relative to the working directory."""
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"{config_file}: no such configuration file")
+        return Config.from_options(plugin_options(config_file), config_file.parent)
+    found = find_mkdocs_yml(cwd or Path.cwd())
+    if found is None:
+        return Config.from_options({}, cwd or Path.cwd())
+    return Config.from_options(plugin_options(found), found.parent)

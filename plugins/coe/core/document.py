@@ -1,0 +1,98 @@
+"""One COE as read from disk: its text, front-matter values with positions, and body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .body import Body, parse_body
+from .findings import Hit
+from .frontmatter import Split, split_front_matter
+from .source import read_source
+from .yamlreader import YamlDocument, read_yaml
+
+
+@dataclass(slots=True)
+class CoeDocument:
+    """Everything later stages need, parsed once. ``data`` is ``None`` when the front-matter
+    could not be read as a mapping; ``schema_valid`` is set by the schema rule."""
+
+    path: Path
+    display: str
+    text: str | None = None
+    split: Split | None = None
+    yaml: YamlDocument | None = None
+    body: Body | None = None
+    data: dict[str, Any] | None = None
+    hits: list[tuple[str, Hit]] = field(default_factory=list)
+    schema_valid: bool = False
+
+    @property
+    def id(self) -> str | None:
+        value = self.data.get("id") if self.data else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def opener_line(self) -> int:
+        """The line of the opening ``---``: where findings about the whole mapping point."""
+        return self.split.yaml_line - 1 if self.split else 1
+
+    def get(self, *path: str | int) -> Any:
+        """A front-matter value by path, or ``None`` where any step is missing."""
+        node: Any = self.data
+        for step in path:
+            if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
+                node = node[step]
+            elif isinstance(step, str) and isinstance(node, dict):
+                node = node.get(step)
+            else:
+                return None
+        return node
+
+    def position(self, *path: str | int) -> tuple[int, int]:
+        """Where a finding about this front-matter path should point."""
+        if not path or self.yaml is None:
+            return (self.opener_line, 1)
+        return self.yaml.position(path)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    return f"a single value ({type(value).__name__})"
+
+
+def load_document(path: Path, display: str, root: Path, max_bytes: int) -> CoeDocument:
+    """Read and parse one COE; problems become hits on the document, never exceptions."""
+    doc = CoeDocument(path=path, display=display)
+    source = read_source(path, root, max_bytes)
+    doc.hits.extend(source.hits)
+    if source.text is None:
+        return doc
+    doc.text = source.text
+    split = split_front_matter(source.text)
+    if isinstance(split, Hit):
+        doc.hits.append(("front-matter", split))
+        return doc
+    doc.split = split
+    doc.hits.extend(("front-matter", hit) for hit in split.hits)
+    doc.yaml = read_yaml(split.yaml_text, split.yaml_line)
+    doc.hits.extend(doc.yaml.hits)
+    value = doc.yaml.value
+    if isinstance(value, dict):
+        doc.data = value
+    elif doc.yaml.readable:
+        doc.hits.append(
+            (
+                "front-matter",
+                Hit(
+                    f"front-matter is {_kind(value)}, not a mapping of fields such as `id: ...`",
+                    doc.opener_line,
+                ),
+            )
+        )
+    doc.body = parse_body(split.body, split.body_line)
+    return doc

@@ -1,0 +1,30 @@
+from collections.abc import Iterator
+
+from ..context import Context
+from ..document import CoeDocument
+from ..findings import Hit
+from ..registry import file_rule
+
+
+@file_rule(
+    "filename",
+    "The file name begins with the COE's id.",
+    level="warning",
+    bad="coes/2026/checkout-outage.md",
+    good="coes/2026/COE-2026-007-checkout-outage.md",
+)
+def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+    """
+    Files named after their id sort in order, are easy to find from a link or a ticket,
+    and make a renamed or copied COE with a stale id stand out in review.
+    """
+    coe_id = doc.id
+    if coe_id and not doc.path.name.startswith(coe_id):
+        line, column = doc.position("id")
+        yield Hit(
+            f"file name {doc.path.name!r} does not begin with the id {coe_id}: "
+            f"rename it to {coe_id}-<slug>.md",
+            line,
+            column,
+            "/id",
+        )

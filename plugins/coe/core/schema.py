@@ -1,0 +1,205 @@
+"""The JSON Schema check: one finding per real problem, each at its key's line, with a
+message written for the author rather than jsonschema's raw wording."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError, ValidationError, best_match
+
+from .errors import ConfigError
+from .findings import Hit, json_pointer
+
+if TYPE_CHECKING:
+    from .document import CoeDocument
+
+_FORMAT_NAMES = {
+    "date": "date",
+    "date-time": "date-time with seconds and a zone (such as 2026-03-02T14:05:00Z)",
+    "uri": "URL",
+}
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "whole number",
+    "number": "number",
+    "boolean": "true or false",
+    "array": "list",
+    "object": "mapping",
+    "null": "null",
+}
+
+
+def ensure_format_checks() -> None:
+    """jsonschema only asserts formats whose checker libraries are installed; fail loudly
+    rather than let invalid dates, zone-less times or URLs pass silently."""
+    checker = Draft202012Validator.FORMAT_CHECKER
+    probes = {
+        "date": "2026-13-40",
+        "date-time": "2026-03-02T14:05:00",
+        "uri": "not a uri",
+    }
+    missing = [fmt for fmt, bad in probes.items() if checker.conforms(bad, fmt)]
+    if missing:
+        raise ConfigError(
+            f"the JSON Schema format checks for {', '.join(missing)} are not installed: "
+            "install rfc3339-validator and rfc3986-validator"
+        )
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "...'"
+
+
+class SchemaChecker:
+    """A compiled validator for one schema file, built once per run."""
+
+    def __init__(self, path: Path) -> None:
+        ensure_format_checks()
+        try:
+            schema = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{path}: the schema cannot be read ({exc.strerror})") from exc
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ConfigError(f"{path}: the schema is not valid JSON ({exc})") from exc
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            raise ConfigError(f"{path}: not a valid JSON Schema: {exc.message}") from exc
+        self.path = path
+        self.schema: dict[str, Any] = schema
+        self.validator = Draft202012Validator(
+            schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+
+    def is_valid(self, data: Any) -> bool:
+        return bool(self.validator.is_valid(data))
+
+    def problems(
+        self, data: Any, plain_text: Mapping[tuple[str | int, ...], str]
+    ) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
+        """(path, message, at_key) for each problem; ``at_key`` is false where the
+        finding belongs at the mapping (a missing field) rather than at the path itself.
+        ``plain_text`` holds the source of unquoted scalars that were not read as text."""
+        by_path: dict[tuple[str | int, ...], list[ValidationError]] = {}
+        for error in self.validator.iter_errors(data):
+            by_path.setdefault(tuple(error.absolute_path), []).append(error)
+        for path, errors in sorted(by_path.items(), key=lambda item: [str(p) for p in item[0]]):
+            rest: list[ValidationError] = []
+            for error in errors:
+                if error.validator == "additionalProperties":
+                    yield from self._unknown_keys(path, error)
+                elif error.validator == "required":
+                    yield from self._missing_keys(path, error)
+                else:
+                    rest.append(error)
+            if rest:
+                error = best_match(rest)
+                where = tuple(error.absolute_path)
+                yield where, _message(error, plain_text.get(where)), True
+
+    def _unknown_keys(
+        self, path: tuple[str | int, ...], error: ValidationError
+    ) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
+        allowed = sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        for key in instance:
+            if key in allowed:
+                continue
+            guess = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else f"; allowed: {', '.join(allowed)}"
+            yield (*path, key), f"unknown field '{key}'{hint}", True
+
+    def _missing_keys(
+        self, path: tuple[str | int, ...], error: ValidationError
+    ) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        for key in error.validator_value:
+            if key not in instance:
+                yield (*path, key), f"missing required field '{key}'", False
+
+
+def _message(error: ValidationError, raw: str | None) -> str:
+    keyword = error.validator
+    value = error.validator_value
+    instance = error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if keyword == "format":
+        return f"{_short(instance)} is not a {_FORMAT_NAMES.get(str(value), str(value))}"
+    if keyword == "type" and raw is not None and value == "string":
+        return f"{raw} is read as a {_TYPE_NAMES[_json_type(instance)]}: quote it to keep it as text"
+    if keyword == "type":
+        expected = value if isinstance(value, list) else [value]
+        names = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in expected)
+        return f"{_short(instance)} is not {_article(names)}"
+    if keyword == "enum":
+        return f"{_short(instance)} is not one of {', '.join(map(str, value))}"
+    if keyword == "pattern":
+        examples = schema.get("examples") or []
+        hint = f" such as {examples[0]}" if examples else ""
+        what = str(schema.get("title") or "value").lower()
+        return f"{_short(instance)} is not a valid {what}{hint}"
+    if keyword in ("minItems", "minLength") and value == 1:
+        return "must not be empty"
+    if keyword == "minItems":
+        return f"needs at least {value} items"
+    if keyword == "maxLength":
+        return f"is {len(instance)} characters long, over the limit of {value}"
+    if keyword == "minLength":
+        return f"must be at least {value} characters long"
+    if keyword == "minimum":
+        return f"{_short(instance)} is less than the minimum of {value}"
+    if keyword == "uniqueItems":
+        return "lists the same item more than once"
+    return str(error.message if len(error.message) < 200 else error.message[:197] + "...")
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return "null" if value is None else "string"
+
+
+def _article(names: str) -> str:
+    return ("an " if names[:1] in "aeiou" else "a ") + names
+
+
+def schema_hits(checker: SchemaChecker, doc: CoeDocument) -> list[Hit]:
+    """Findings for one COE's front-matter, each at its key, or for a missing field at the
+    mapping that lacks it (line 1, the opening ``---``, for a top-level field)."""
+    hits: list[Hit] = []
+    plain_text = doc.yaml.plain_text if doc.yaml else {}
+    for path, message, at_key in checker.problems(doc.data, plain_text):
+        parent = path if at_key else path[:-1]
+        if not parent:
+            line, column = doc.opener_line, 1
+        elif not at_key and doc.yaml is not None and parent in doc.yaml.values:
+            line, column = doc.yaml.values[parent]
+        else:
+            line, column = doc.position(*parent)
+        hits.append(Hit(message, line, column, json_pointer(path)))
+    return hits
+
+
+@cache
+def load_checker(path: Path, mtime_ns: int) -> SchemaChecker:
+    """A checker per schema file version: built once, rebuilt when the file changes."""
+    return SchemaChecker(path)
+
+
+def checker_for(path: Path) -> SchemaChecker:
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise ConfigError(f"{path}: the schema cannot be read ({exc.strerror})") from exc
+    return load_checker(path, mtime)

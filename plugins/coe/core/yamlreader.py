@@ -1,0 +1,251 @@
+"""A strict, safe YAML reader for front-matter that remembers where every value came from.
+
+It builds plain Python values from libyaml's event stream (the C parser when available),
+so it never constructs arbitrary objects, and it applies the contract's rules on the way:
+
+* duplicate keys are an error naming both lines (never last-wins);
+* anchors, aliases and explicit tags other than ``!!str`` are refused, so an alias bomb
+  is rejected before anything is expanded;
+* keys are strings; nesting is bounded;
+* plain scalars resolve by a YAML 1.2-like core schema without the YAML 1.1 surprises:
+  ``no``/``on``/``yes`` stay strings, ``12:30`` is not sexagesimal, ``0123`` is not octal,
+  dates and times stay strings (the JSON Schema checks their format), ``.nan`` and
+  ``.inf`` stay strings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .findings import Hit
+
+try:  # libyaml's parser is several times faster; the pure-Python one gives the same events.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 32
+Path = tuple[str | int, ...]
+Pos = tuple[int, int]
+
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(
+    r"[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?|(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+)"
+)
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_DUPLICATE = "\x00duplicate"  # the key under which a duplicate's value is read and dropped
+_STR_TAGS = frozenset({None, "!", "tag:yaml.org,2002:str"})
+_COLLECTION_TAGS = frozenset({None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of an unquoted scalar: null, bool, int, float or the text itself."""
+    if text in _NULLS:
+        return None
+    if text in _BOOLS:
+        return _BOOLS[text]
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
+@dataclass(slots=True)
+class YamlDocument:
+    """Values with their file positions: ``keys[path]`` for a mapping member's key,
+    ``values[path]`` for where a value starts, and ``plain_text[path]`` for the source
+    text of unquoted scalars that did not resolve to a string (for messages)."""
+
+    value: Any = None
+    keys: dict[Path, Pos] = field(default_factory=dict)
+    values: dict[Path, Pos] = field(default_factory=dict)
+    plain_text: dict[Path, str] = field(default_factory=dict)
+    hits: list[tuple[str, Hit]] = field(default_factory=list)
+    readable: bool = True
+
+    def position(self, path: Path) -> Pos:
+        """The best position for a finding about ``path``: its key, else its value, else
+        the nearest enclosing node that has one."""
+        while True:
+            if path in self.keys:
+                return self.keys[path]
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+
+class _Abort(Exception):
+    """Raised internally to stop at the first problem that makes the document unusable."""
+
+
+@dataclass(slots=True)
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    path: Path
+    key: str | None = None
+    key_pos: Pos | None = None
+
+
+def read_yaml(text: str, first_line: int) -> YamlDocument:
+    """Parse ``text`` whose first line is line ``first_line`` of its file."""
+    doc = YamlDocument()
+
+    def pos(mark: Any) -> Pos:
+        return (first_line + mark.line, mark.column + 1)
+
+    def refuse(rule: str, message: str, mark: Any) -> None:
+        line, column = pos(mark)
+        doc.hits.append((rule, Hit(message, line, column)))
+        raise _Abort
+
+    stack: list[_Frame] = []
+    documents = 0
+
+    def place(value: Any, event: Any, raw: str | None = None) -> None:
+        """Attach a finished key or value (or the start of a collection) to its parent."""
+        if not stack:
+            doc.value = value
+            doc.values[()] = pos(event.start_mark)
+            return
+        top = stack[-1]
+        if isinstance(top.container, dict):
+            if top.key is None:
+                _take_key(top, value, event)
+                return
+            path = (*top.path, top.key)
+            top.key = None
+            if path[-1] == _DUPLICATE:
+                return
+            top.container[path[-1]] = value
+            doc.keys[path] = top.key_pos or pos(event.start_mark)
+        else:
+            path = (*top.path, len(top.container))
+            top.container.append(value)
+        doc.values[path] = pos(event.start_mark)
+        if raw is not None:
+            doc.plain_text[path] = raw
+
+    def _take_key(top: _Frame, value: Any, event: Any) -> None:
+        if not isinstance(value, str):
+            shown = "null" if value is None else str(value).lower() if isinstance(value, bool) else value
+            refuse(
+                "yaml-key",
+                f"key {shown} is not a string: field names are text (quote it if it must be kept)",
+                event.start_mark,
+            )
+        assert isinstance(top.container, dict)
+        if value in top.container:
+            first = doc.keys.get((*top.path, value))
+            where = f" (first on line {first[0]})" if first else ""
+            line, column = pos(event.start_mark)
+            doc.hits.append(
+                (
+                    "yaml-duplicate-key",
+                    Hit(
+                        f"duplicate key '{value}'{where}: keep one; YAML would silently keep "
+                        "only the last",
+                        line,
+                        column,
+                    ),
+                )
+            )
+            # The rest of the document is still read, keeping the first value.
+            top.key = _DUPLICATE
+            return
+        top.key = value
+        top.key_pos = pos(event.start_mark)
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                _check_anchor(event, refuse)
+                if event.tag not in _STR_TAGS:
+                    refuse("yaml-tag", f"tag {event.tag} is not allowed: remove it", event.start_mark)
+                if event.style or event.tag is not None:
+                    place(event.value, event)
+                else:
+                    value = resolve_plain(event.value)
+                    place(value, event, None if isinstance(value, str) else event.value)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                _check_anchor(event, refuse)
+                if event.tag not in _COLLECTION_TAGS:
+                    refuse("yaml-tag", f"tag {event.tag} is not allowed: remove it", event.start_mark)
+                if len(stack) >= MAX_DEPTH:
+                    refuse(
+                        "yaml-depth",
+                        f"values are nested more than {MAX_DEPTH} levels deep",
+                        event.start_mark,
+                    )
+                container: dict[str, Any] | list[Any] = (
+                    {} if kind is yaml.MappingStartEvent else []
+                )
+                if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
+                    refuse(
+                        "yaml-key",
+                        "a list or mapping cannot be a key: field names are text",
+                        event.start_mark,
+                    )
+                parent_path: Path = ()
+                if stack:
+                    top = stack[-1]
+                    if isinstance(top.container, dict):
+                        parent_path = (*top.path, top.key or "")
+                    else:
+                        parent_path = (*top.path, len(top.container))
+                place(container, event)
+                stack.append(_Frame(container, parent_path))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+            elif kind is yaml.AliasEvent:
+                refuse(
+                    "yaml-alias",
+                    f"alias *{event.anchor} is not allowed: write the value out in full",
+                    event.start_mark,
+                )
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    refuse(
+                        "front-matter",
+                        "holds more than one YAML document: remove the `...` or `---` inside it",
+                        event.start_mark,
+                    )
+    except _Abort:
+        doc.readable = False
+        doc.value = None
+    except yaml.MarkedYAMLError as exc:
+        doc.readable = False
+        doc.value = None
+        mark = exc.problem_mark or exc.context_mark
+        line, column = pos(mark) if mark is not None else (first_line, 1)
+        problem = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        doc.hits.append(("yaml-syntax", Hit(f"YAML syntax error: {problem}{context}", line, column)))
+    except yaml.YAMLError as exc:  # e.g. a reader error for control characters
+        doc.readable = False
+        doc.value = None
+        line, column = first_line, 1
+        position = getattr(exc, "position", None)
+        if isinstance(position, int):
+            line = first_line + text.count("\n", 0, position)
+            column = position - text.rfind("\n", 0, position)
+        doc.hits.append(("yaml-syntax", Hit(f"YAML cannot be read: {exc}", line, column)))
+    return doc
+
+
+def _check_anchor(event: Any, refuse: Any) -> None:
+    if event.anchor is not None:
+        refuse(
+            "yaml-alias",
+            f"anchor &{event.anchor} is not allowed: write values out in full",
+            event.start_mark,
+        )
