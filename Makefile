@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Material prints a notice about MkDocs 2 on every build; this project pins MkDocs 1.x.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: install site serve test lint validate bench constraints clean
 

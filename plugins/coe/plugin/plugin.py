@@ -1,0 +1,254 @@
+"""Builds the COE site: every COE validated, rendered, cross-linked and indexed.
+
+The work over all COEs happens once per build, in ``on_files``; the per-page hooks only
+look up what was computed there. State is rebuilt on every build, so ``mkdocs serve``
+rebuilds never see the previous build's COEs.
+"""
+
+from __future__ import annotations
+
+import html
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.config_options import ExtraScriptValue
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from ..core.checker import check_corpus, make_context
+from ..core.config import Config
+from ..core.corpus import load_corpus
+from ..core.errors import ConfigError
+from ..core.export import (
+    action_items_csv,
+    action_items_document,
+    coes_document,
+    generated_at,
+    to_json,
+)
+from ..core.findings import Finding
+from ..core.index import CoeEntry, Index, build_index
+from ..core.timeutil import resolve_today
+from ..site import pages as site_pages
+from ..site.autolink import link_ids
+from ..site.reference import RULES_PAGE, SCHEMA_PAGE, rules_page, schema_page
+from ..site.urls import relative_url
+from .config import CoePluginConfig
+
+log = get_plugin_logger(__name__)
+
+CSS, JS = "assets/coe/coe.css", "assets/coe/coe.js"
+# Generated pages are reached through the indexes; the nav lists only the indexes.
+NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
+
+
+class CoePlugin(BasePlugin[CoePluginConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.core: Config | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Under `mkdocs serve` an invalid COE must not stop the server: it gets an error
+        # page instead of failing the build.
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        options = {k: v for k, v in self.config.items() if k != "enabled" and v is not None}
+        try:
+            self.core = Config.from_options(options, Path(config.config_file_path).parent)
+            self.today = resolve_today()
+        except ConfigError as exc:
+            raise PluginError(f"coe plugin: {exc}") from exc
+        if CSS not in config.extra_css:
+            config.extra_css.append(CSS)
+        if all(str(script) != JS for script in config.extra_javascript):
+            config.extra_javascript.append(ExtraScriptValue(JS))
+        return config
+
+    # Runs after other plugins have added their files, so generated pages can't clash.
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.core is None:
+            return files
+        core = self.core
+        try:
+            context = make_context(core, self.today)
+        except ConfigError as exc:
+            raise PluginError(f"coe plugin: {exc}") from exc
+        corpus = load_corpus(core, cwd=core.base_dir)
+        findings = check_corpus(corpus, context)
+        for finding in findings:
+            message = f"{finding.path}:{finding.line}: [{finding.rule}] {finding.message}"
+            (log.error if finding.severity == "error" else log.warning)(message)
+        errors = [f for f in findings if f.severity == "error"]
+        if errors and not self.serving:
+            raise PluginError(
+                f"{len(errors)} error(s) in the COEs (listed above); fix them or run "
+                "`coe validate` for details"
+            )
+
+        self.index = build_index(corpus, self.today, config.use_directory_urls)
+        self.pages = site_pages.SitePages(self.index, config.use_directory_urls)
+        self.coe_pages: dict[str, CoeEntry] = {}
+        self.error_pages: dict[str, tuple[Any, list[Finding]]] = {}
+        self.generated: set[str] = set()
+        failing = {f.path for f in errors}
+        published = {id(entry.doc) for entry in self.index.entries}
+        for doc in corpus.documents:
+            src = _coe_src(doc.path, core.coes_dir)
+            if src is None:
+                continue
+            if doc.display in failing or id(doc) not in published:
+                # Only reached under `mkdocs serve`: show the findings, never the raw file.
+                self.error_pages[src] = (doc, [f for f in findings if f.path == doc.display])
+                files.append(File.generated(config, src, content="", inclusion=NOT_IN_NAV))
+                continue
+            entry = self.index.by_id[str(doc.id)]
+            if entry.doc is doc:
+                self.coe_pages[src] = entry
+                files.append(
+                    File.generated(
+                        config, src, abs_src_path=str(doc.path), inclusion=NOT_IN_NAV
+                    )
+                )
+
+        for src in [*self.pages.sources(), RULES_PAGE, SCHEMA_PAGE]:
+            self._add(files, config, src, "")
+        generated = generated_at()
+        self._add(files, config, "api/coes.json", to_json(coes_document(self.index, generated)))
+        items = self.index.items
+        self._add(
+            files,
+            config,
+            "api/action-items.json",
+            to_json(action_items_document(items, self.index, generated)),
+        )
+        self._add(files, config, "api/action-items.csv", action_items_csv(items))
+        assets = resources.files("coe.site") / "assets"
+        self._add(files, config, CSS, (assets / "coe.css").read_text(encoding="utf-8"))
+        self._add(files, config, JS, (assets / "coe.js").read_text(encoding="utf-8"))
+        self.schema = context.schema.schema
+        return files
+
+    def _add(self, files: Files, config: MkDocsConfig, src: str, content: str) -> None:
+        existing = files.get_file_from_path(src)
+        if existing is not None:
+            if src.endswith(".md"):
+                raise PluginError(
+                    f"coe plugin: docs/{src} clashes with a page the plugin generates; "
+                    "rename or remove it"
+                )
+            files.remove(existing)
+        files.append(File.generated(config, src, content=content, inclusion=NOT_IN_NAV))
+        self.generated.add(src)
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        # COE files are parsed by our strict reader only: MkDocs' own front-matter parser
+        # never sees them. The leading blank line stops it from reading any metadata.
+        src = page.file.src_uri
+        if src in self.coe_pages or src in self.error_pages or src in self.generated:
+            return "\n"
+        return None
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        src = page.file.src_uri
+        if not self.config.enabled or self.core is None:
+            return markdown
+        if src in self.coe_pages:
+            entry = self.coe_pages[src]
+            title = f"{entry.id}: {entry.data['title']}"
+            # Material renders meta title and description unescaped: escape them here.
+            page.meta = {
+                "title": html.escape(title),
+                "description": html.escape(" ".join(str(entry.data["impact"]["summary"]).split())),
+            }
+            page.edit_url = self._edit_url(entry.doc.path, config)
+            return self.pages.coe_page(entry, page.url)
+        if src in self.error_pages:
+            doc, findings = self.error_pages[src]
+            page.meta = {"title": html.escape(f"Errors in {doc.display}")}
+            page.edit_url = self._edit_url(doc.path, config)
+            return self.pages.error_page(doc, findings)
+        if src in self.generated:
+            page.edit_url = None
+            return self._generated_page(src, page.url)
+        return markdown
+
+    def _generated_page(self, src: str, page_url: str) -> str:
+        pages = self.pages
+        assert self.core is not None
+        if src == site_pages.COES_INDEX:
+            return pages.coes_index(page_url)
+        if src == site_pages.ACTIONS_PAGE:
+            return pages.actions(page_url)
+        if src == site_pages.SERVICES_INDEX:
+            return pages.group_index("services", page_url)
+        if src == site_pages.TEAMS_INDEX:
+            return pages.group_index("teams", page_url)
+        if src == RULES_PAGE:
+            return rules_page(self.core)
+        if src == SCHEMA_PAGE:
+            return schema_page(self.schema)
+        kind = src.split("/", 1)[0]
+        return pages.group(kind, src, page_url) or ""
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.config.enabled or self.core is None:
+            return html
+        index: Index = self.index
+        own = self.coe_pages.get(page.file.src_uri)
+
+        def url_for(coe_id: str) -> str | None:
+            entry = index.by_id.get(coe_id)
+            if entry is None or entry is own:
+                return None
+            return relative_url(entry.url, page.url)
+
+        return link_ids(html, url_for)
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
+        if self.core is not None:
+            for path in (self.core.coes_dir, self.core.schema_path):
+                if path.exists():
+                    server.watch(str(path))
+        return server
+
+    def _edit_url(self, path: Path, config: MkDocsConfig) -> str | None:
+        """The repository's edit link for a COE file, which lives outside docs/."""
+        if not config.repo_url or not config.edit_uri or self.core is None:
+            return None
+        try:
+            relative = path.relative_to(self.core.base_dir).as_posix()
+        except ValueError:
+            return None
+        edit_uri = config.edit_uri.rstrip("/")
+        docs_name = Path(config.docs_dir).name
+        if edit_uri.endswith("/" + docs_name) or edit_uri == docs_name:
+            edit_uri = edit_uri[: -len(docs_name)].rstrip("/")
+        return f"{config.repo_url.rstrip('/')}/{edit_uri.strip('/')}/{relative}"
+
+
+def _coe_src(path: Path, coes_dir: Path) -> str | None:
+    try:
+        relative = path.relative_to(coes_dir).as_posix()
+    except ValueError:
+        return None
+    return f"coes/{relative}"
+
+
+

@@ -1,0 +1,228 @@
+"""Content for every page the site generates, as Markdown with HTML blocks.
+
+One ``SitePages`` is made per build from the core's index; each method renders one page
+and does work proportional to that page only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import UTC, timedelta
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from ..core.document import CoeDocument
+from ..core.findings import Finding
+from ..core.index import CoeEntry, Index, item_anchor
+from ..core.timeutil import parse_datetime
+from .urls import relative_url, slug
+
+SOON_DAYS = 14
+COES_INDEX = "coes/index.md"
+ACTIONS_PAGE = "actions.md"
+SERVICES_INDEX = "services/index.md"
+TEAMS_INDEX = "teams/index.md"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("coe.site", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def format_minutes(minutes: int | None) -> str:
+    """A duration as a reader says it: ``45 min``, ``2 h 05 min``, ``3 d 4 h``."""
+    if minutes is None:
+        return "–"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, mins = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {mins:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h"
+
+
+def format_utc(text: str) -> str:
+    """A front-matter time shown in UTC, as the card's caption says."""
+    moment = parse_datetime(text)
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if moment else text
+
+
+def html_block(html: str) -> str:
+    """HTML that Python-Markdown passes through untouched: no blank or indented lines."""
+    lines = (line.strip() for line in html.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def group_page(kind: str, name: str) -> str:
+    return f"{kind}/{slug(name)}.md"
+
+
+def src_to_url(src: str, use_directory_urls: bool = True) -> str:
+    stem = src[: -len(".md")]
+    if not use_directory_urls:
+        return f"{stem}.html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return f"{stem}/"
+
+
+class SitePages:
+    """Renders the generated pages and the additions to COE pages."""
+
+    def __init__(self, index: Index, use_directory_urls: bool = True) -> None:
+        self.index = index
+        self.use_directory_urls = use_directory_urls
+        self.services: dict[str, list[CoeEntry]] = defaultdict(list)
+        self.teams: dict[str, list[CoeEntry]] = defaultdict(list)
+        for entry in index.entries:
+            self.teams[entry.data["team"]].append(entry)
+            for service in entry.data["services"]:
+                self.services[service].append(entry)
+
+    # -- helpers shared by templates ---------------------------------------------------
+
+    def url(self, src: str) -> str:
+        return src_to_url(src, self.use_directory_urls)
+
+    def _render(self, template: str, page_url: str, **values: Any) -> str:
+        def rel(target: str) -> str:
+            return relative_url(target, page_url)
+
+        def coe_link(coe_id: str) -> Any:
+            entry = self.index.by_id.get(coe_id)
+            if entry is None:
+                return jinja2.utils.markupsafe.escape(coe_id)
+            return jinja2.utils.markupsafe.Markup('<a href="{}">{}</a>').format(
+                rel(entry.url), f"{coe_id}: {entry.data['title']}"
+            )
+
+        html = (
+            _environment()
+            .get_template(template)
+            .render(
+                rel=rel,
+                coe_link=coe_link,
+                coe_url=lambda coe_id: self.index.by_id[coe_id].url,
+                service_url=lambda name: self.url(group_page("services", name)),
+                team_url=lambda name: self.url(group_page("teams", name)),
+                minutes=format_minutes,
+                utc=format_utc,
+                anchor=item_anchor,
+                **values,
+            )
+        )
+        return html_block(html)
+
+    def sources(self) -> list[str]:
+        """Every generated page's source path."""
+        groups = [group_page("services", n) for n in self.services]
+        groups += [group_page("teams", n) for n in self.teams]
+        return [COES_INDEX, ACTIONS_PAGE, SERVICES_INDEX, TEAMS_INDEX, *groups]
+
+    # -- COE pages -----------------------------------------------------------------------
+
+    def coe_page(self, entry: CoeEntry, page_url: str, extra_sections: Iterable[str] = ()) -> str:
+        """The COE's Markdown: header card, the author's body, then the front-matter's
+        action items and relations placed under their sections."""
+        doc = entry.doc
+        assert doc.split is not None
+        body_lines = doc.split.body.split("\n")
+        first = doc.split.body_line
+        card = self._render("card.html", page_url, entry=entry)
+        items = self._render("action_items.html", page_url, entry=entry)
+        external = [r for r in entry.data.get("related") or [] if isinstance(r, dict) and "url" in r]
+        related = self._render("related.html", page_url, entry=entry, external=external)
+        insertions: dict[int, str] = {}
+        for key, html in (("action items", items), ("related items", related)):
+            section = doc.body.section(key) if doc.body else None
+            at = section.end_line - first if section else len(body_lines)
+            insertions[at] = insertions.get(at, "") + f"\n\n{html}\n\n"
+        out: list[str] = []
+        for number, line in enumerate(body_lines):
+            if number in insertions:
+                out.append(insertions.pop(number))
+            out.append(line)
+        out.extend(insertions[k] for k in sorted(insertions))
+        return "\n".join([f"\n{card}\n", *out, *extra_sections]) + "\n"
+
+    def error_page(self, doc: CoeDocument, findings: list[Finding]) -> str:
+        return "\n" + self._render(
+            "error.html", "", title=doc.display, findings=findings
+        ) + "\n"
+
+    # -- generated pages -------------------------------------------------------------------
+
+    def _table(self, page_url: str, entries: list[CoeEntry], caption: str, table_id: str) -> str:
+        ordered = sorted(entries, key=lambda e: (e.data["date"], e.id), reverse=True)
+        return self._render(
+            "coe_table.html", page_url, entries=ordered, caption=caption, table_id=table_id
+        )
+
+    def coes_index(self, page_url: str) -> str:
+        count = len(self.index.entries)
+        intro = (
+            f"{count} COE{'s' if count != 1 else ''}, newest first. Type in the filter to "
+            "narrow the list; select a column heading to sort by it."
+        )
+        table = self._table(page_url, self.index.entries, "All COEs", "coe-index")
+        return f"# All COEs\n\n{intro}\n\n{table}\n"
+
+    def group_index(self, kind: str, page_url: str) -> str:
+        groups = self.services if kind == "services" else self.teams
+        title = "Services" if kind == "services" else "Teams"
+        listing = self._render(
+            "groups.html",
+            page_url,
+            groups=sorted(groups.items(), key=lambda kv: kv[0].casefold()),
+            url=lambda name: self.url(group_page(kind, name)),
+        )
+        if not groups:
+            listing = "No COEs yet."
+        return f"# {title}\n\n{listing}\n"
+
+    def group(self, kind: str, src: str, page_url: str) -> str | None:
+        groups = self.services if kind == "services" else self.teams
+        for name, entries in groups.items():
+            if group_page(kind, name) == src:
+                noun = "Service" if kind == "services" else "Team"
+                heading = self._render("heading.html", page_url, text=f"{noun}: {name}")
+                table = self._table(page_url, entries, f"COEs of {name}", "coe-group")
+                return f"\n{heading}\n\n{table}\n"
+        return None
+
+    def actions(self, page_url: str) -> str:
+        today = self.index.today
+        items = [item for item in self.index.items if item.open]
+        items.sort(key=lambda i: (not i.overdue, i.due, i.coe, _natural(i.id)))
+        owners: dict[str, list[int]] = {}
+        for item in items:
+            counts = owners.setdefault(item.data["owner"], [0, 0])
+            counts[0] += 1
+            counts[1] += int(item.overdue)
+        soon = today + timedelta(days=SOON_DAYS)
+        html = self._render(
+            "actions.html",
+            page_url,
+            items=items,
+            overdue=sum(1 for i in items if i.overdue),
+            due_soon=sum(1 for i in items if today <= i.due <= soon),
+            soon_days=SOON_DAYS,
+            today=today.isoformat(),
+            owners=sorted(owners.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0])),
+        )
+        return f"# Open action items\n\n{html}\n"
+
+
+def _natural(item_id: str) -> tuple[int, str]:
+    digits = re.sub(r"\D", "", item_id)
+    return (int(digits) if digits else 0, item_id)
