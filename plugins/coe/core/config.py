@@ -80,9 +80,8 @@ class Config:
         sla = dict(DEFAULT_SLA_DAYS)
         for key, days in _mapping(option("action_item_sla_days"), "action_item_sla_days").items():
             if key != "default" and key not in SEVERITIES:
-                raise ConfigError(
-                    f"action_item_sla_days: {key!r} is not 'default' or one of {', '.join(SEVERITIES)}"
-                )
+                allowed = ", ".join(SEVERITIES)
+                raise ConfigError(f"action_item_sla_days: {key!r} is not 'default' or {allowed}")
             sla[key] = _positive_int(days, f"action_item_sla_days.{key}")
         blame = option("blame_phrases")
         config = cls(
@@ -170,7 +169,9 @@ def _levels(value: Any, name: str) -> dict[str, Level]:
         if level is False:  # YAML 1.1 reads a bare `off` as false in mkdocs.yml
             level = "off"
         if level not in LEVELS:
-            raise ConfigError(f"{name}.{rule_id}: expected one of error, warning, off; got {level!r}")
+            raise ConfigError(
+                f"{name}.{rule_id}: expected one of error, warning, off; got {level!r}"
+            )
         levels[rule_id] = cast(Level, level)
     return levels
 

@@ -45,7 +45,9 @@ class Corpus:
         return index
 
 
-def load_corpus(config: Config, paths: Iterable[Path] | None = None, cwd: Path | None = None) -> Corpus:
+def load_corpus(
+    config: Config, paths: Iterable[Path] | None = None, cwd: Path | None = None
+) -> Corpus:
     """Load the COEs at ``paths`` (default: the configured folder)."""
     base = cwd or Path.cwd()
     folders = list(paths) if paths else [config.coes_dir]

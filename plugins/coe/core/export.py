@@ -12,7 +12,18 @@ from typing import Any
 
 from .index import ActionItem, CoeEntry, Index
 
-ITEM_FIELDS = ("id", "title", "kind", "priority", "owner", "due", "status", "done", "link", "addresses")
+ITEM_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "priority",
+    "owner",
+    "due",
+    "status",
+    "done",
+    "link",
+    "addresses",
+)
 CSV_COLUMNS = ("coe", *ITEM_FIELDS, "open", "overdue", "days_overdue", "url")
 
 
@@ -20,9 +31,7 @@ def generated_at() -> str:
     """When the export was made: ``SOURCE_DATE_EPOCH`` when set (reproducible builds),
     else now, in UTC to the second."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    moment = (
-        datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
-    )
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -72,7 +81,11 @@ def action_items_document(items: list[ActionItem], index: Index, generated: str)
 
 
 def to_json(document: dict[str, Any]) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """Pretty JSON in which ``<``, ``>`` and ``&`` are written as escapes, so a consumer
+    that pastes a value into HTML without escaping cannot be tricked by a hostile title.
+    The parsed values are unchanged."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 def action_items_csv(items: list[ActionItem]) -> str:

@@ -122,15 +122,19 @@ def build_index(corpus: Corpus, today: date, use_directory_urls: bool = True) ->
         assert data is not None
         if data["id"] in index.by_id:
             continue  # a duplicate id: reported by its rule, published once
-        relative = doc.path.relative_to(corpus.config.coes_dir).as_posix() if _inside(
-            doc, corpus
-        ) else doc.path.name
+        relative = (
+            doc.path.relative_to(corpus.config.coes_dir).as_posix()
+            if _inside(doc, corpus)
+            else doc.path.name
+        )
         url = page_url(relative, use_directory_urls)
         entry = CoeEntry(doc, data, url, durations(data), outgoing(data.get("related") or []))
         for item in data["action_items"]:
             is_open, overdue, days = item_state(item, today)
             entry.items.append(
-                ActionItem(data["id"], item, is_open, overdue, days, f"{url}#{item_anchor(item['id'])}")
+                ActionItem(
+                    data["id"], item, is_open, overdue, days, f"{url}#{item_anchor(item['id'])}"
+                )
             )
         index.entries.append(entry)
         index.by_id[entry.id] = entry

@@ -107,7 +107,9 @@ class SchemaChecker:
     def _unknown_keys(
         self, path: tuple[str | int, ...], error: ValidationError
     ) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
-        allowed = sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        allowed = (
+            sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+        )
         instance = error.instance if isinstance(error.instance, dict) else {}
         for key in instance:
             if key in allowed:
@@ -120,7 +122,7 @@ class SchemaChecker:
         self, path: tuple[str | int, ...], error: ValidationError
     ) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
         instance = error.instance if isinstance(error.instance, dict) else {}
-        for key in error.validator_value:
+        for key in error.validator_value:  # type: ignore[union-attr]
             if key not in instance:
                 yield (*path, key), f"missing required field '{key}'", False
 
@@ -133,13 +135,15 @@ def _message(error: ValidationError, raw: str | None) -> str:
     if keyword == "format":
         return f"{_short(instance)} is not a {_FORMAT_NAMES.get(str(value), str(value))}"
     if keyword == "type" and raw is not None and value == "string":
-        return f"{raw} is read as a {_TYPE_NAMES[_json_type(instance)]}: quote it to keep it as text"
+        return (
+            f"{raw} is read as a {_TYPE_NAMES[_json_type(instance)]}: quote it to keep it as text"
+        )
     if keyword == "type":
         expected = value if isinstance(value, list) else [value]
         names = " or ".join(_TYPE_NAMES.get(str(t), str(t)) for t in expected)
         return f"{_short(instance)} is not {_article(names)}"
     if keyword == "enum":
-        return f"{_short(instance)} is not one of {', '.join(map(str, value))}"
+        return f"{_short(instance)} is not one of {', '.join(map(str, value))}"  # type: ignore[arg-type]
     if keyword == "pattern":
         examples = schema.get("examples") or []
         hint = f" such as {examples[0]}" if examples else ""
@@ -150,7 +154,7 @@ def _message(error: ValidationError, raw: str | None) -> str:
     if keyword == "minItems":
         return f"needs at least {value} items"
     if keyword == "maxLength":
-        return f"is {len(instance)} characters long, over the limit of {value}"
+        return f"is {len(str(instance))} characters long, over the limit of {value}"
     if keyword == "minLength":
         return f"must be at least {value} characters long"
     if keyword == "minimum":

@@ -10,7 +10,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 
-class CoePluginConfig(base.Config):
+class CoePluginConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
     enabled = c.Type(bool, default=True)
     # Where the COEs live, relative to mkdocs.yml (default: coes).
     coes_dir = c.Optional(c.Type(str))

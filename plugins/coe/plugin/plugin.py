@@ -47,7 +47,7 @@ CSS, JS = "assets/coe/coe.css", "assets/coe/coe.js"
 NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
 
 
-class CoePlugin(BasePlugin[CoePluginConfig]):
+class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
     supports_multiple_instances = False
 
     def __init__(self) -> None:
@@ -116,9 +116,7 @@ class CoePlugin(BasePlugin[CoePluginConfig]):
             if entry.doc is doc:
                 self.coe_pages[src] = entry
                 files.append(
-                    File.generated(
-                        config, src, abs_src_path=str(doc.path), inclusion=NOT_IN_NAV
-                    )
+                    File.generated(config, src, abs_src_path=str(doc.path), inclusion=NOT_IN_NAV)
                 )
 
         for src in [*self.pages.sources(), RULES_PAGE, SCHEMA_PAGE]:
@@ -249,6 +247,3 @@ def _coe_src(path: Path, coes_dir: Path) -> str | None:
     except ValueError:
         return None
     return f"coes/{relative}"
-
-
-

@@ -10,8 +10,26 @@ _ID = re.compile(r"(?<![\w/-])COE-[0-9]{4}-[0-9]{3,}(?![\w-])")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>|<!--.*?-->", re.DOTALL)
 # Text inside these elements is left alone: links, code, and the page's own headings
 # (a heading's text is its anchor and its table-of-contents entry).
-_SKIP = frozenset({"a", "code", "pre", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6",
-                   "title", "textarea", "svg", "button", "label"})
+_SKIP = frozenset(
+    {
+        "a",
+        "code",
+        "pre",
+        "script",
+        "style",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "title",
+        "textarea",
+        "svg",
+        "button",
+        "label",
+    }
+)
 
 
 def link_ids(content: str, url_for: Callable[[str], str | None]) -> str:

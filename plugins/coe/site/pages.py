@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, timedelta
 from functools import cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from ..core.document import CoeDocument
 from ..core.findings import Finding
@@ -101,8 +102,8 @@ class SitePages:
         def coe_link(coe_id: str) -> Any:
             entry = self.index.by_id.get(coe_id)
             if entry is None:
-                return jinja2.utils.markupsafe.escape(coe_id)
-            return jinja2.utils.markupsafe.Markup('<a href="{}">{}</a>').format(
+                return escape(coe_id)
+            return Markup('<a href="{}">{}</a>').format(
                 rel(entry.url), f"{coe_id}: {entry.data['title']}"
             )
 
@@ -140,7 +141,8 @@ class SitePages:
         first = doc.split.body_line
         card = self._render("card.html", page_url, entry=entry)
         items = self._render("action_items.html", page_url, entry=entry)
-        external = [r for r in entry.data.get("related") or [] if isinstance(r, dict) and "url" in r]
+        related_entries = entry.data.get("related") or []
+        external = [r for r in related_entries if isinstance(r, dict) and "url" in r]
         related = self._render("related.html", page_url, entry=entry, external=external)
         insertions: dict[int, str] = {}
         for key, html in (("action items", items), ("related items", related)):
@@ -156,9 +158,7 @@ class SitePages:
         return "\n".join([f"\n{card}\n", *out, *extra_sections]) + "\n"
 
     def error_page(self, doc: CoeDocument, findings: list[Finding]) -> str:
-        return "\n" + self._render(
-            "error.html", "", title=doc.display, findings=findings
-        ) + "\n"
+        return "\n" + self._render("error.html", "", title=doc.display, findings=findings) + "\n"
 
     # -- generated pages -------------------------------------------------------------------
 

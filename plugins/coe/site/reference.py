@@ -96,9 +96,8 @@ class _Schema:
         if kind == "array":
             return "list of " + self.type_of(node.get("items", {}))
         if kind == "string" and "format" in node:
-            return {"date": "date", "date-time": "date-time", "uri": "http(s) URL"}.get(
-                node["format"], node["format"]
-            )
+            names = {"date": "date", "date-time": "date-time", "uri": "http(s) URL"}
+            return names.get(str(node["format"]), str(node["format"]))
         if isinstance(kind, list):
             return " or ".join(kind)
         if kind is None and ("if" in node or "oneOf" in node or "anyOf" in node):
@@ -144,7 +143,8 @@ def schema_page(schema: dict[str, Any]) -> str:
             examples = resolved.get("examples")
             if examples and not isinstance(examples[0], dict | list):
                 description += " Example: " + ", ".join(
-                    f"`{_cell(json.dumps(e) if not isinstance(e, str) else e)}`" for e in examples[:2]
+                    f"`{_cell(json.dumps(e) if not isinstance(e, str) else e)}`"
+                    for e in examples[:2]
                 )
             lines.append(
                 f"| `{name}` | {_cell(walker.type_of(child))} | "

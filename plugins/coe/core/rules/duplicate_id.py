@@ -29,10 +29,13 @@ def check(docs: list[CoeDocument], context: Context) -> Iterator[tuple[CoeDocume
         original = first[key]
         line, column = doc.position("id")
         same = "the same id" if original.id == coe_id else f"the id {original.id}"
-        yield doc, Hit(
-            f"id {coe_id} clashes with {same} in {original.display}:"
-            f"{original.position('id')[0]}: give this COE the next free id",
-            line,
-            column,
-            "/id",
+        yield (
+            doc,
+            Hit(
+                f"id {coe_id} clashes with {same} in {original.display}:"
+                f"{original.position('id')[0]}: give this COE the next free id",
+                line,
+                column,
+                "/id",
+            ),
         )

@@ -24,5 +24,8 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
         if target is not None and target.casefold() == own:
             line, column = doc.position("related", index)
             yield Hit(
-                f"relates to itself ({target}): name the other COE", line, column, f"/related/{index}"
+                f"relates to itself ({target}): name the other COE",
+                line,
+                column,
+                f"/related/{index}",
             )

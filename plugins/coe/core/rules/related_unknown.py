@@ -27,9 +27,12 @@ def check(docs: list[CoeDocument], context: Context) -> Iterator[tuple[CoeDocume
             target = related_id(entry)
             if target is not None and target not in ids:
                 line, column = doc.position("related", index)
-                yield doc, Hit(
-                    f"related COE {target} does not exist in this repository",
-                    line,
-                    column,
-                    f"/related/{index}",
+                yield (
+                    doc,
+                    Hit(
+                        f"related COE {target} does not exist in this repository",
+                        line,
+                        column,
+                        f"/related/{index}",
+                    ),
                 )

@@ -1,5 +1,6 @@
 from collections.abc import Iterator
 
+from ..body import TimelineEntry
 from ..context import Context
 from ..document import CoeDocument
 from ..findings import Hit
@@ -20,11 +21,11 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     zones are compared as instants.
     """
     assert doc.body is not None
-    latest = None
+    latest: TimelineEntry | None = None
     for entry in doc.body.timeline:
         if entry.time is None:
             continue
-        if latest is not None and entry.time < latest.time:  # type: ignore[unreachable]
+        if latest is not None and latest.time is not None and entry.time < latest.time:
             yield Hit(
                 f"timeline entry at {entry.time:%Y-%m-%d %H:%M %Z} comes after one at "
                 f"{latest.time:%Y-%m-%d %H:%M %Z} (line {latest.line}): keep entries in order",
