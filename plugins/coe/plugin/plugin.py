@@ -180,6 +180,13 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             return self.pages.error_page(doc, findings)
         if src in self.generated:
             page.edit_url = None
+            # Index tables need the width: hide the table of contents there.
+            page.meta = {"hide": ["toc"]}
+            if src.startswith(("services/", "teams/")) and not src.endswith("/index.md"):
+                found = self.pages.group(src.split("/", 1)[0], src, page.url)
+                if found is not None:
+                    page.meta["title"] = html.escape(found[0])
+                    return found[1]
             return self._generated_page(src, page.url)
         return markdown
 
@@ -198,8 +205,7 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             return rules_page(self.core)
         if src == SCHEMA_PAGE:
             return schema_page(self.schema)
-        kind = src.split("/", 1)[0]
-        return pages.group(kind, src, page_url) or ""
+        return ""
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files

@@ -190,14 +190,15 @@ class SitePages:
             listing = "No COEs yet."
         return f"# {title}\n\n{listing}\n"
 
-    def group(self, kind: str, src: str, page_url: str) -> str | None:
+    def group(self, kind: str, src: str, page_url: str) -> tuple[str, str] | None:
+        """(title, Markdown) of one service's or team's page."""
         groups = self.services if kind == "services" else self.teams
         for name, entries in groups.items():
             if group_page(kind, name) == src:
-                noun = "Service" if kind == "services" else "Team"
-                heading = self._render("heading.html", page_url, text=f"{noun}: {name}")
+                title = f"{'Service' if kind == 'services' else 'Team'}: {name}"
+                heading = self._render("heading.html", page_url, text=title)
                 table = self._table(page_url, entries, f"COEs of {name}", "coe-group")
-                return f"\n{heading}\n\n{table}\n"
+                return title, f"\n{heading}\n\n{table}\n"
         return None
 
     def actions(self, page_url: str) -> str:
