@@ -27,7 +27,8 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 )
         else:
             found.append(path)
-    unique = dict.fromkeys(p.absolute() for p in found)
+    # `..` is folded without resolving links, so a link is still seen (and refused) as one.
+    unique = dict.fromkeys(Path(os.path.normpath(p.absolute())) for p in found)
     return sorted(unique, key=lambda p: p.as_posix())
 
 
