@@ -29,10 +29,13 @@ def _plural(count: int, word: str) -> str:
 
 
 def summary(result: Result) -> str:
-    return (
+    text = (
         f"{_plural(result.files, 'file')} checked: "
         f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
     )
+    if result.suppressed:
+        text += f", {len(result.suppressed)} suppressed"
+    return text
 
 
 def text_line(finding: Finding) -> str:
@@ -68,6 +71,7 @@ def report_json(result: Result, out: TextIO) -> None:
         "files": result.files,
         "errors": result.errors,
         "warnings": result.warnings,
+        "suppressed": len(result.suppressed),
         "diagnostics": [as_dict(f) for f in result.findings],
     }
     json.dump(document, out, indent=2, ensure_ascii=False)
@@ -126,7 +130,9 @@ def report_sarif(result: Result, out: TextIO) -> None:
                         "ruleId": f.rule,
                         "ruleIndex": index[f.rule],
                         "level": f.severity,
-                        "message": {"text": f"{f.pointer}: {f.message}" if f.pointer else f.message},
+                        "message": {
+                            "text": f"{f.pointer}: {f.message}" if f.pointer else f.message
+                        },
                         "locations": [
                             {
                                 "physicalLocation": {

@@ -14,6 +14,7 @@ from .document import CoeDocument
 from .findings import Finding, Hit
 from .registry import CorpusCheck, FileCheck, Rule, all_rules, get_rule
 from .schema import checker_for
+from .suppress import apply_suppressions
 
 
 @dataclass
@@ -24,6 +25,8 @@ class Result:
     corpus: Corpus
     files: int
     findings: list[Finding] = field(default_factory=list)
+    # Findings silenced by a `coe-ignore` comment in their COE (see suppress.py).
+    suppressed: list[Finding] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -51,8 +54,11 @@ def _finding(context: Context, rule: Rule, doc: CoeDocument, hit: Hit) -> Findin
     return Finding(doc.display, hit.line, hit.column, level, rule.id, hit.message, hit.pointer)
 
 
-def check_corpus(corpus: Corpus, context: Context) -> list[Finding]:
-    """Every finding for the corpus, sorted by path, line and column."""
+def check_corpus(
+    corpus: Corpus, context: Context, suppressed: list[Finding] | None = None
+) -> list[Finding]:
+    """Every finding for the corpus, sorted by path, line and column, except those a COE
+    suppresses; these are appended to ``suppressed`` when it is given."""
     rules = all_rules()
     file_rules = [r for r in rules if r.kind == "file"]
     corpus_rules = [r for r in rules if r.kind == "corpus"]
@@ -70,7 +76,11 @@ def check_corpus(corpus: Corpus, context: Context) -> list[Finding]:
         findings.extend(
             _finding(context, rule, doc, hit) for doc, hit in corpus_check(corpus.documents, context)
         )
-    return sorted((f for f in findings if f is not None), key=Finding.sort_key)
+    ordered = sorted((f for f in findings if f is not None), key=Finding.sort_key)
+    kept, silenced = apply_suppressions(corpus.documents, ordered)
+    if suppressed is not None:
+        suppressed.extend(silenced)
+    return kept
 
 
 def make_context(config: Config, today: date) -> Context:
@@ -86,8 +96,14 @@ def validate(
     context = make_context(config, today)
     selected = discover(list(paths)) if paths else None
     corpus = load_corpus(config, [config.coes_dir, *(selected or [])], cwd)
-    findings = check_corpus(corpus, context)
+    suppressed: list[Finding] = []
+    findings = check_corpus(corpus, context, suppressed)
     if selected is None:
-        return Result(corpus, len(corpus.documents), findings)
+        return Result(corpus, len(corpus.documents), findings, suppressed)
     chosen = {doc.display for doc in corpus.documents if doc.path in set(selected)}
-    return Result(corpus, len(chosen), [f for f in findings if f.path in chosen])
+    return Result(
+        corpus,
+        len(chosen),
+        [f for f in findings if f.path in chosen],
+        [f for f in suppressed if f.path in chosen],
+    )

@@ -1,0 +1,46 @@
+import re
+from collections.abc import Iterator
+
+from ..context import Context
+from ..document import CoeDocument
+from ..findings import Hit
+from ..registry import file_rule
+
+_SPACES = re.compile(r"\s+")
+
+
+@file_rule(
+    "action-item-duplicate",
+    "No two action items of a COE have the same title (ignoring case and spacing).",
+    level="warning",
+    category="practice",
+    bad="- id: AI-1\n  title: Add a pool-size bounds check to CI\n"
+    "- id: AI-2\n  title: Add a pool-size bounds check to CI",
+    good="- id: AI-1\n  title: Add a pool-size bounds check to CI\n"
+    "- id: AI-2\n  title: Alarm on pool wait time above 200 ms for 5 minutes",
+)
+def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+    """
+    Two items with one title are either the same commitment counted twice, which
+    inflates the list and splits its progress between two owners, or two different
+    commitments described too loosely to tell apart. Merge them or make each title say
+    what is different.
+    """
+    seen: dict[str, int] = {}
+    for index, item in enumerate(doc.get("action_items") or []):
+        title = item.get("title")
+        if not isinstance(title, str):
+            continue
+        key = _SPACES.sub(" ", title).strip().rstrip(".").casefold()
+        if key not in seen:
+            seen[key] = index
+            continue
+        first = doc.get("action_items", seen[key], "id")
+        line, column = doc.position("action_items", index, "title")
+        yield Hit(
+            f"{item['id']} has the same title as {first}: merge the two items or say what "
+            "is different about each",
+            line,
+            column,
+            f"/action_items/{index}/title",
+        )

@@ -1,0 +1,32 @@
+from collections.abc import Iterator
+
+from ..context import Context
+from ..document import CoeDocument
+from ..findings import Hit
+from ..registry import file_rule
+
+
+@file_rule(
+    "action-item-evidence",
+    "An action item with status `done` has a `link` to the work that proves it.",
+    level="warning",
+    category="practice",
+    bad="status: done\ndone: 2026-03-09",
+    good="status: done\ndone: 2026-03-09\nlink: https://tracker.example.com/browse/FUL-101",
+)
+def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+    """
+    "Done" is a claim that a later reader, often chasing a recurrence, will want to
+    check: what exactly changed, and when. A link to the ticket, pull request or
+    change record turns the claim into evidence.
+    """
+    for index, item in enumerate(doc.get("action_items") or []):
+        if item.get("status") == "done" and not item.get("link"):
+            line, column = doc.position("action_items", index, "status")
+            yield Hit(
+                f"{item['id']} is done but has no `link`: add the ticket or change that "
+                "shows the work",
+                line,
+                column,
+                f"/action_items/{index}/link",
+            )

@@ -1,0 +1,37 @@
+from collections.abc import Iterator
+
+from ..context import Context
+from ..document import CoeDocument
+from ..findings import Hit
+from ..registry import file_rule
+
+
+@file_rule(
+    "addresses-unknown",
+    "Every number under an action item's `addresses` is a why that exists.",
+    level="warning",
+    category="practice",
+    bad="  - id: AI-2\n    addresses: [4, 6]   # `## Five whys` lists 5",
+    good="  - id: AI-2\n    addresses: [4, 5]",
+)
+def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+    """
+    `addresses` links an action item to the whys it remediates, by their number in the
+    `## Five whys` list. A number beyond the list usually means the whys were
+    renumbered or shortened after the items were written, so the mapping no longer says
+    what it seems to.
+    """
+    if doc.body is None or not doc.body.whys:
+        return
+    count = len(doc.body.whys)
+    for index, item in enumerate(doc.get("action_items") or []):
+        for position, number in enumerate(item.get("addresses") or []):
+            if not 1 <= number <= count:
+                line, column = doc.position("action_items", index, "addresses", position)
+                yield Hit(
+                    f"{item['id']} addresses why {number}, but `## Five whys` has "
+                    f"{count}: fix the number",
+                    line,
+                    column,
+                    f"/action_items/{index}/addresses/{position}",
+                )

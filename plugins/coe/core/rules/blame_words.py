@@ -1,0 +1,84 @@
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from ..context import Context
+from ..document import CoeDocument
+from ..findings import Hit
+from ..prose import body_prose
+from ..registry import file_rule
+
+# A rewrite to suggest for the default phrases; others get the generic one.
+_REWRITES = {
+    "fault of": "say which safeguard was missing, e.g. 'the release checklist had no step for ...'",
+    "should have known": "say what information was missing and where it should have been, "
+    "e.g. 'the runbook did not mention ...'",
+}
+_PERSONAL = "describe the condition that made the slip possible, e.g. 'the console accepted "
+_PERSONAL += "the command without a confirmation'"
+for _word in ("careless", "carelessness", "negligent", "negligence", "incompetent", "sloppy"):
+    _REWRITES[_word] = _PERSONAL
+_REWRITES["lazy"] = _PERSONAL
+_GENERIC = "describe what allowed it, e.g. 'the deploy pipeline did not check ...'"
+
+
+@cache
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    words = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, p.split())) for p in words)
+    # Hyphens count as part of a word: "blame-free" and "no-blame" are not blame.
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
+
+
+def _message(found: str) -> str:
+    found = " ".join(found.split())
+    key = found.lower()
+    return f"{found!r} judges people rather than the system: {_REWRITES.get(key, _GENERIC)}"
+
+
+def free_text(doc: CoeDocument) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """The front-matter's prose: the title, the impact summary and the action-item titles."""
+    for path in (("title",), ("impact", "summary")):
+        value = doc.get(*path)
+        if isinstance(value, str):
+            yield path, value
+    for index, item in enumerate(doc.get("action_items") or []):
+        if isinstance(item, dict) and isinstance(item.get("title"), str):
+            yield ("action_items", index, "title"), item["title"]
+
+
+@file_rule(
+    "blame-words",
+    "No blaming words ('careless', 'fault of', 'should have known'...) in the COE.",
+    level="warning",
+    needs="body",
+    category="practice",
+    bad="- 2026-03-02 14:05 UTC - A careless engineer deploys a pool size of 5.",
+    good="- 2026-03-02 14:05 UTC - Deploy 5121 sets a pool size of 5; the pipeline does "
+    "not compare it with peak concurrency.",
+)
+def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+    """
+    A COE that judges people teaches everyone to say less in the next one, and the
+    person closest to a failure usually knows the most about it. Words like
+    "careless", "negligent" or "should have known" also end the analysis: once someone
+    is to blame, nobody asks what let the mistake through. Describe the conditions
+    instead. The phrases are the `blame_phrases` option; they are matched as whole
+    words, without regard to case, in the body (outside code and HTML comments) and in
+    the title, impact summary and action-item titles.
+    """
+    assert doc.body is not None and doc.split is not None
+    pattern = _pattern(context.config.blame_phrases)
+    if pattern is None:
+        return
+    for path, value in free_text(doc):
+        for found in pattern.finditer(value):
+            line, column = doc.position(*path)
+            pointer = "/" + "/".join(map(str, path))
+            yield Hit(_message(found[0]), line, column, pointer)
+    prose = body_prose(doc.split.body)
+    for found in pattern.finditer(prose.text):
+        index, column = prose.locate(found.start())
+        yield Hit(_message(found[0]), doc.split.body_line + index, column)

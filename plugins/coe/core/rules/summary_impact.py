@@ -1,0 +1,68 @@
+import re
+from collections.abc import Iterator
+
+from ..context import Context
+from ..document import CoeDocument
+from ..findings import Hit
+from ..prose import scan
+from ..registry import file_rule
+
+# A quantity is a token of digits (with "," or "." inside it, or a "%" after it); dates,
+# times and tokens mixing letters and digits (SEV2, COE-2026-001, 5xx, HTTP/2) are not.
+_TOKEN = re.compile(r"[\w:/-]+")
+_DATE_OR_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?")
+
+
+def _has_quantity(text: str) -> bool:
+    for token in _TOKEN.finditer(text):
+        word = token[0]
+        if any(c.isalpha() for c in word):
+            continue
+        if any(c.isdigit() for c in _DATE_OR_TIME.sub("", word)):
+            return True
+    return False
+
+
+# Whole words only: "orders-api" or "label-service" name a service, not an impact.
+_IMPACT_WORDS = re.compile(
+    r"(?<![\w-])(?:customers?|merchants?|users?|requests?|orders?|accounts?|tenants?|clients?"
+    r"|shipments?|parcels?|payments?|transactions?|affected|impacted)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+@file_rule(
+    "summary-impact",
+    "`## Incident summary` is written, and says what the impact was.",
+    level="warning",
+    needs="body",
+    category="practice",
+    bad="## Incident summary\n\nA config change caused errors. It was rolled back.",
+    good="## Incident summary\n\nFor 40 minutes 1,200 merchants could not print labels: "
+    "a config change shrank the database pool from 50 to 5 connections. ...",
+)
+def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+    """
+    The summary is read first and often alone, forwarded to people who will read
+    nothing else. It has to stand by itself: who was affected and how badly, for how
+    long, how it was found and fixed, and what will change. Written last, it is also
+    the section most often left as a placeholder. It must at least state the impact,
+    with a number or in terms of the customers, requests or orders affected.
+    """
+    assert doc.body is not None
+    section = doc.body.section("incident summary")
+    if section is None:
+        return
+    text = scan(section.text).text
+    if not text.strip():
+        yield Hit(
+            "`## Incident summary` is empty: write it last, as a stand-alone account of "
+            "who was affected, how long, how it was found and fixed, and what will change",
+            section.line,
+        )
+    elif not _has_quantity(text) and not _IMPACT_WORDS.search(text):
+        yield Hit(
+            "`## Incident summary` does not state the impact: say who was affected and how "
+            "much, e.g. '1,200 merchants could not print labels for 40 minutes'",
+            section.line,
+        )

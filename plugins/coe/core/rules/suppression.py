@@ -1,0 +1,31 @@
+from collections.abc import Iterator
+
+from ..context import Context
+from ..document import CoeDocument
+from ..findings import Hit
+from ..registry import file_rule
+from ..suppress import suppressions
+
+
+@file_rule(
+    "suppression",
+    "Every `coe-ignore` comment names known, suppressible rules and gives a reason.",
+    level="warning",
+    needs="body",
+    category="practice",
+    bad="<!-- coe-ignore timeline-gap -->",
+    good="<!-- coe-ignore timeline-gap: the logs for 14:00-15:00 were lost with the node -->",
+)
+def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+    """
+    A finding can be silenced for one COE with an HTML comment in the body,
+    `<!-- coe-ignore RULE-ID[, RULE-ID...]: reason -->`. The site lists every suppression
+    with its reason next to the COE, so a reader can judge it; a silenced finding without
+    a reason would just be a hidden one, so such a comment silences nothing and is reported
+    here. So is a comment naming a rule that does not exist (often a typo), or a rule of the
+    format contract that is an error by default: a file that breaks the contract must be
+    fixed, not excused. This rule's own findings cannot be suppressed.
+    """
+    for suppression in suppressions(doc):
+        for problem in suppression.problems:
+            yield Hit(problem, suppression.line, suppression.column)

@@ -1,0 +1,37 @@
+from collections.abc import Iterator
+
+from ..context import Context
+from ..document import CoeDocument
+from ..findings import Hit
+from ..registry import file_rule
+
+
+@file_rule(
+    "whys-addressed",
+    "When action items use `addresses`, every why is addressed by at least one item.",
+    level="warning",
+    category="practice",
+    bad="action_items:\n  - id: AI-1\n    addresses: [1, 2, 3]\n  - id: AI-2\n"
+    "    addresses: [4]   # and nothing addresses why 5 of 5",
+    good="action_items:\n  - id: AI-1\n    addresses: [1, 2, 3]\n  - id: AI-2\n"
+    "    addresses: [4, 5]",
+)
+def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+    """
+    Each why names a cause, and each cause left standing is a way for the incident to
+    come back. Once a COE maps its action items to the whys they remediate (with
+    `addresses`), a why that no item addresses stands out: add an item for it, or say in
+    the Five whys section why it needs none and widen an existing item's `addresses`.
+    COEs that do not use `addresses` at all are not checked.
+    """
+    items = doc.get("action_items") or []
+    if doc.body is None or not any("addresses" in item for item in items):
+        return
+    addressed = {number for item in items for number in item.get("addresses") or []}
+    for why in doc.body.whys:
+        if why.number not in addressed:
+            yield Hit(
+                f"why {why.number} is not addressed by any action item: add an item for "
+                f"this cause, or add {why.number} to the `addresses` of one that remediates it",
+                why.line,
+            )
