@@ -85,7 +85,8 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         except ConfigError as exc:
             raise PluginError(f"coe plugin: {exc}") from exc
         corpus = load_corpus(core, cwd=core.base_dir)
-        findings = check_corpus(corpus, context)
+        silenced: list[Finding] = []
+        findings = check_corpus(corpus, context, silenced)
         for finding in findings:
             message = f"{finding.path}:{finding.line}: [{finding.rule}] {finding.message}"
             (log.error if finding.severity == "error" else log.warning)(message)
@@ -101,6 +102,9 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         self.coe_pages: dict[str, CoeEntry] = {}
         self.error_pages: dict[str, tuple[Any, list[Finding]]] = {}
         self.generated: set[str] = set()
+        self.silenced: dict[str, list[Finding]] = {}
+        for finding in silenced:
+            self.silenced.setdefault(finding.path, []).append(finding)
         failing = {f.path for f in errors}
         published = {id(entry.doc) for entry in self.index.entries}
         for doc in corpus.documents:
@@ -172,7 +176,12 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
                 "description": html.escape(" ".join(str(entry.data["impact"]["summary"]).split())),
             }
             page.edit_url = self._edit_url(entry.doc.path, config)
-            return self.pages.coe_page(entry, page.url)
+            sections = [
+                self.pages.suppressions_section(
+                    entry, page.url, self.silenced.get(entry.doc.display, [])
+                )
+            ]
+            return self.pages.coe_page(entry, page.url, [s for s in sections if s])
         if src in self.error_pages:
             doc, findings = self.error_pages[src]
             page.meta = {"title": html.escape(f"Errors in {doc.display}")}

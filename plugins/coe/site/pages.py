@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from ..core.document import CoeDocument
 from ..core.findings import Finding
 from ..core.index import CoeEntry, Index, item_anchor
+from ..core.suppress import Suppression, suppressions
 from ..core.timeutil import parse_datetime
 from .urls import relative_url, slug
 
@@ -155,7 +156,22 @@ class SitePages:
                 out.append(insertions.pop(number))
             out.append(line)
         out.extend(insertions[k] for k in sorted(insertions))
-        return "\n".join([f"\n{card}\n", *out, *extra_sections]) + "\n"
+        return "\n".join([f"\n{card}\n", *out, *(f"\n{x}\n" for x in extra_sections)]) + "\n"
+
+    def suppressions_section(
+        self, entry: CoeEntry, page_url: str, silenced: list[Finding]
+    ) -> str | None:
+        """The COE's `coe-ignore` comments with their reasons, so silenced checks stay
+        visible to readers; ``None`` when it has none."""
+        active = [s for s in suppressions(entry.doc) if s.silences]
+        if not active:
+            return None
+
+        def counts(suppression: Suppression) -> int:
+            return sum(1 for f in silenced if f.rule in suppression.silences)
+
+        table = self._render("suppressions.html", page_url, suppressions=active, counts=counts)
+        return f"## Suppressed checks\n\n{table}\n"
 
     def error_page(self, doc: CoeDocument, findings: list[Finding]) -> str:
         return "\n" + self._render("error.html", "", title=doc.display, findings=findings) + "\n"
