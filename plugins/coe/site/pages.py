@@ -66,7 +66,12 @@ def html_block(html: str) -> str:
 
 
 def group_page(kind: str, name: str) -> str:
-    return f"{kind}/{slug(name)}.md"
+    """The page of a service or team. Names that differ only in case, spacing or
+    punctuation share a page; ``index`` is kept for the list of all of them."""
+    key = slug(name)
+    if key == "index":
+        key = f"index-{kind.removesuffix('s')}"
+    return f"{kind}/{key}.md"
 
 
 def src_to_url(src: str, use_directory_urls: bool = True) -> str:
@@ -86,10 +91,17 @@ class SitePages:
         self.use_directory_urls = use_directory_urls
         self.services: dict[str, list[CoeEntry]] = defaultdict(list)
         self.teams: dict[str, list[CoeEntry]] = defaultdict(list)
+        # The first spelling of a name stands for the lookalikes that share its page.
+        spelling: dict[str, str] = {}
         for entry in index.entries:
-            self.teams[entry.data["team"]].append(entry)
-            for service in entry.data["services"]:
-                self.services[service].append(entry)
+            for kind, names, groups in (
+                ("teams", [entry.data["team"]], self.teams),
+                ("services", entry.data["services"], self.services),
+            ):
+                for name in names:
+                    members = groups[spelling.setdefault(group_page(kind, name), name)]
+                    if not members or members[-1] is not entry:
+                        members.append(entry)
 
     # -- helpers shared by templates ---------------------------------------------------
 
@@ -144,7 +156,11 @@ class SitePages:
         items = self._render("action_items.html", page_url, entry=entry)
         related_entries = entry.data.get("related") or []
         external = [r for r in related_entries if isinstance(r, dict) and "url" in r]
-        related = self._render("related.html", page_url, entry=entry, external=external)
+        # A relation both COEs wrote down is shown once, as this COE wrote it.
+        backlinks = [link for link in entry.backlinks if link not in entry.relations]
+        related = self._render(
+            "related.html", page_url, entry=entry, backlinks=backlinks, external=external
+        )
         insertions: dict[int, str] = {}
         for key, html in (("action items", items), ("related items", related)):
             section = doc.body.section(key) if doc.body else None
