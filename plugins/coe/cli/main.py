@@ -9,10 +9,10 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import ConfigError
-from . import validate
+from . import actions, new, show, stats, validate
 
 EXIT_USAGE = 2
-COMMANDS = (validate,)
+COMMANDS = (validate, new, actions, show, stats)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -230,6 +230,23 @@ def plugin_options(mkdocs_yml: Path) -> dict[str, Any]:
     return {}
 
 
+def use_directory_urls(mkdocs_yml: Path | None) -> bool:
+    """MkDocs' top-level ``use_directory_urls`` (true unless set false), on which the page
+    URLs in the exports depend; true when there is no ``mkdocs.yml``."""
+    if mkdocs_yml is None:
+        return True
+    try:
+        data = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{mkdocs_yml}: cannot be read: {exc}") from exc
+    value = data.get("use_directory_urls") if isinstance(data, dict) else None
+    if value is None:  # not set, or set by a tag such as !ENV that is not evaluated here
+        return True
+    if not isinstance(value, bool):
+        raise ConfigError(f"{mkdocs_yml}: use_directory_urls must be true or false, got {value!r}")
+    return value
+
+
 def load_config(config_file: Path | None = None, cwd: Path | None = None) -> Config:
     """The configuration for the CLI: from ``config_file``, else the nearest mkdocs.yml,
     else the defaults relative to the working directory."""
