@@ -9,15 +9,22 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import ConfigError
-from . import actions, new, show, stats, validate
+from . import actions, new, show, similar, stats, validate
 
 EXIT_USAGE = 2
-COMMANDS = (validate, new, actions, show, stats)
+COMMANDS = (validate, new, actions, show, stats, similar)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coe",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "`coe validate` prints findings as text (default), json, github (workflow\n"
+            "annotations) or sarif, and exits 0 when there is no error, 1 when there is at\n"
+            "least one (or a warning with --strict), 2 for a usage or configuration error.\n"
+            "Run `coe COMMAND --help` for a command's options."
+        ),
         description=(
             "Check, list and publish Correction-of-Error documents (COEs): Markdown files "
             "with YAML front-matter. Settings come from the `coe` plugin's options in the "

@@ -144,7 +144,10 @@ def _section_spans(tokens: list[Token], lines: list[str], first_line: int) -> li
     for position, (index, level) in enumerate(headings):
         start = tokens[index].map[0]  # type: ignore[index]
         end = len(lines)
-        for later_index, later_level in headings[position + 1 :]:
+        # Indexes, not a slice: copying the rest of the list for every heading would make
+        # a body of many headings quadratic.
+        for later in range(position + 1, len(headings)):
+            later_index, later_level = headings[later]
             if later_level <= level:
                 end = tokens[later_index].map[0]  # type: ignore[index]
                 break

@@ -1,9 +1,9 @@
 """Splitting a COE into its YAML front-matter and Markdown body, with file line numbers.
 
 The contract is strict: the first line is ``---`` and the next ``---`` line closes the
-front-matter. Near misses (blank lines first, a ``...`` closer, JSON or TOML blocks) get a
-finding that says what to change, and are split anyway where the intent is clear, so the
-author sees every other finding in the same run.
+front-matter. Near misses (blank lines first, a ``...`` or ``----`` closer, JSON or TOML
+blocks) get a finding that says what to change, and are split anyway where the intent is
+clear, so the author sees every other finding in the same run.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from .findings import Hit
 
 RULE = "front-matter"
 _MULTIMARKDOWN_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_ -]*:(\s|$)")
+_LONG_FENCE = re.compile(r"-{4,}")
 
 
 @dataclass(slots=True)
@@ -70,6 +71,11 @@ def split_front_matter(text: str) -> Split | Hit:
             break
         if _is_fence(line, "..."):
             hits.append(Hit("closes the front-matter with `...`: use `---`", index + 1))
+            break
+        if _LONG_FENCE.fullmatch(line.rstrip(" \t")):
+            hits.append(
+                Hit("closes the front-matter with more than three dashes: use `---`", index + 1)
+            )
             break
     else:
         return Hit(

@@ -116,7 +116,7 @@ class SchemaChecker:
                 continue
             guess = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f" (did you mean '{guess[0]}'?)" if guess else f"; allowed: {', '.join(allowed)}"
-            yield (*path, key), f"unknown field '{key}'{hint}", True
+            yield (*path, key), f"unknown field {_short(key)}{hint}", True
 
     def _missing_keys(
         self, path: tuple[str | int, ...], error: ValidationError

@@ -27,8 +27,12 @@ class Source:
 
 
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+    """The line and column of a byte, as an editor shows them: lines end at CR LF, LF or a
+    lone CR (as everywhere else in the tool), and columns count characters."""
+    head = data[:offset].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    line_start = head.rfind(b"\n") + 1
+    column = len(head[line_start:].decode("utf-8", errors="replace")) + 1
+    return head.count(b"\n") + 1, column
 
 
 def is_inside(path: Path, root: Path) -> bool:
@@ -52,7 +56,9 @@ def read_source(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> S
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):
-            return fail("file-read", "is a broken or looping symbolic link; replace it with the file")
+            return fail(
+                "file-read", "is a broken or looping symbolic link; replace it with the file"
+            )
         if not is_inside(target, root):
             return fail(
                 "file-read",

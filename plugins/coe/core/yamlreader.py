@@ -15,6 +15,8 @@ so it never constructs arbitrary objects, and it applies the contract's rules on
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +41,8 @@ _FLOAT = re.compile(
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _DUPLICATE = "\x00duplicate"  # the key under which a duplicate's value is read and dropped
+# Line breaks to YAML 1.1 (and so to libyaml) but not to editors, Markdown or this reader.
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
 _STR_TAGS = frozenset({None, "!", "tag:yaml.org,2002:str"})
 _COLLECTION_TAGS = frozenset({None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
@@ -50,9 +54,14 @@ def resolve_plain(text: str) -> Any:
     if text in _BOOLS:
         return _BOOLS[text]
     if _INT.fullmatch(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            return text
     if _FLOAT.fullmatch(text):
-        return float(text)
+        number = float(text)
+        # 1e999 would be infinity, which no field takes and JSON cannot represent.
+        return number if math.isfinite(number) else text
     return text
 
 
@@ -92,13 +101,22 @@ class _Frame:
     path: Path
     key: str | None = None
     key_pos: Pos | None = None
+    skipping: bool = False  # the value being read belongs to a duplicate key: drop it
 
 
 def read_yaml(text: str, first_line: int) -> YamlDocument:
     """Parse ``text`` whose first line is line ``first_line`` of its file."""
     doc = YamlDocument()
+    # libyaml also breaks lines at NEL, U+2028 and U+2029; where the text has one, count
+    # lines from the mark's character index so that positions stay file lines.
+    line_starts: list[int] = []
+    if any(char in text for char in _YAML_ONLY_BREAKS):
+        line_starts = [0, *(i + 1 for i, char in enumerate(text) if char == "\n")]
 
     def pos(mark: Any) -> Pos:
+        if line_starts:
+            index = bisect.bisect_right(line_starts, mark.index) - 1
+            return (first_line + index, mark.index - line_starts[index] + 1)
         return (first_line + mark.line, mark.column + 1)
 
     def refuse(rule: str, message: str, mark: Any) -> None:
@@ -120,11 +138,13 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
             if top.key is None:
                 _take_key(top, value, event)
                 return
-            path = (*top.path, top.key)
+            key = top.key
+            path = (*top.path, key)
             top.key = None
-            if path[-1] == _DUPLICATE:
+            if top.skipping:
+                top.skipping = False
                 return
-            top.container[path[-1]] = value
+            top.container[key] = value
             doc.keys[path] = top.key_pos or pos(event.start_mark)
         else:
             path = (*top.path, len(top.container))
@@ -135,7 +155,9 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
 
     def _take_key(top: _Frame, value: Any, event: Any) -> None:
         if not isinstance(value, str):
-            shown = "null" if value is None else str(value).lower() if isinstance(value, bool) else value
+            shown = value
+            if value is None or isinstance(value, bool):
+                shown = "null" if value is None else str(value).lower()
             refuse(
                 "yaml-key",
                 f"key {shown} is not a string: field names are text (quote it if it must be kept)",
@@ -159,26 +181,30 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
             )
             # The rest of the document is still read, keeping the first value.
             top.key = _DUPLICATE
+            top.skipping = True
             return
         top.key = value
         top.key_pos = pos(event.start_mark)
 
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
+            if isinstance(event, yaml.ScalarEvent):
                 _check_anchor(event, refuse)
                 if event.tag not in _STR_TAGS:
-                    refuse("yaml-tag", f"tag {event.tag} is not allowed: remove it", event.start_mark)
+                    refuse(
+                        "yaml-tag", f"tag {event.tag} is not allowed: remove it", event.start_mark
+                    )
                 if event.style or event.tag is not None:
                     place(event.value, event)
                 else:
                     value = resolve_plain(event.value)
                     place(value, event, None if isinstance(value, str) else event.value)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 _check_anchor(event, refuse)
                 if event.tag not in _COLLECTION_TAGS:
-                    refuse("yaml-tag", f"tag {event.tag} is not allowed: remove it", event.start_mark)
+                    refuse(
+                        "yaml-tag", f"tag {event.tag} is not allowed: remove it", event.start_mark
+                    )
                 if len(stack) >= MAX_DEPTH:
                     refuse(
                         "yaml-depth",
@@ -186,7 +212,7 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
                         event.start_mark,
                     )
                 container: dict[str, Any] | list[Any] = (
-                    {} if kind is yaml.MappingStartEvent else []
+                    {} if isinstance(event, yaml.MappingStartEvent) else []
                 )
                 if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
                     refuse(
@@ -203,15 +229,15 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
                         parent_path = (*top.path, len(top.container))
                 place(container, event)
                 stack.append(_Frame(container, parent_path))
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 stack.pop()
-            elif kind is yaml.AliasEvent:
+            elif isinstance(event, yaml.AliasEvent):
                 refuse(
                     "yaml-alias",
                     f"alias *{event.anchor} is not allowed: write the value out in full",
                     event.start_mark,
                 )
-            elif kind is yaml.DocumentStartEvent:
+            elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     refuse(
@@ -228,8 +254,14 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line, column = pos(mark) if mark is not None else (first_line, 1)
         problem = exc.problem or "invalid YAML"
+        if "maximum nesting depth" in problem:  # libyaml's own limit, met before ours
+            message = f"values are nested more than {MAX_DEPTH} levels deep"
+            doc.hits.append(("yaml-depth", Hit(message, line, column)))
+            return doc
         context = f" ({exc.context})" if exc.context else ""
-        doc.hits.append(("yaml-syntax", Hit(f"YAML syntax error: {problem}{context}", line, column)))
+        hint = _break_hint(text, first_line, mark.index if mark is not None else len(text))
+        message = f"YAML syntax error: {problem}{context}{hint}"
+        doc.hits.append(("yaml-syntax", Hit(message, line, column)))
     except yaml.YAMLError as exc:  # e.g. a reader error for control characters
         doc.readable = False
         doc.value = None
@@ -239,7 +271,27 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
             line = first_line + text.count("\n", 0, position)
             column = position - text.rfind("\n", 0, position)
         doc.hits.append(("yaml-syntax", Hit(f"YAML cannot be read: {exc}", line, column)))
+    except UnicodeError:  # a lone surrogate, which no file read as UTF-8 can hold
+        doc.readable = False
+        doc.value = None
+        message = "YAML cannot be read: the text holds an invalid (surrogate) character"
+        doc.hits.append(("yaml-syntax", Hit(message, first_line, 1)))
     return doc
+
+
+def _break_hint(text: str, first_line: int, end: int) -> str:
+    """Why a line that looks fine may not parse: an invisible character before ``end``
+    that YAML reads as a line break."""
+    found = [(text.find(char, 0, end), char) for char in _YAML_ONLY_BREAKS]
+    index, char = min(((i, c) for i, c in found if i >= 0), default=(-1, ""))
+    if index < 0:
+        return ""
+    line = first_line + text.count("\n", 0, index)
+    column = index - text.rfind("\n", 0, index)
+    return (
+        f"; line {line}, column {column} holds an invisible U+{ord(char):04X} character, "
+        "which YAML reads as a line break: delete it"
+    )
 
 
 def _check_anchor(event: Any, refuse: Any) -> None:

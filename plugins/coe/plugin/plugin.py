@@ -36,6 +36,7 @@ from ..core.index import CoeEntry, Index, build_index
 from ..core.timeutil import resolve_today
 from ..site import pages as site_pages
 from ..site.autolink import link_ids
+from ..site.insights import InsightPages
 from ..site.reference import RULES_PAGE, SCHEMA_PAGE, rules_page, schema_page
 from ..site.urls import relative_url
 from .config import CoePluginConfig
@@ -99,6 +100,13 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
 
         self.index = build_index(corpus, self.today, config.use_directory_urls)
         self.pages = site_pages.SitePages(self.index, config.use_directory_urls)
+        self.insights = InsightPages(
+            self.index,
+            config.use_directory_urls,
+            config.site_url,
+            generated=generated_at(),
+            site_name=config.site_name,
+        )
         self.coe_pages: dict[str, CoeEntry] = {}
         self.error_pages: dict[str, tuple[Any, list[Finding]]] = {}
         self.generated: set[str] = set()
@@ -123,8 +131,10 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
                     File.generated(config, src, abs_src_path=str(doc.path), inclusion=NOT_IN_NAV)
                 )
 
-        for src in [*self.pages.sources(), RULES_PAGE, SCHEMA_PAGE]:
+        for src in [*self.pages.sources(), *self.insights.sources(), RULES_PAGE, SCHEMA_PAGE]:
             self._add(files, config, src, "")
+        for src, content in self.insights.extra_files().items():
+            self._add(files, config, src, content)
         generated = generated_at()
         self._add(files, config, "api/coes.json", to_json(coes_document(self.index, generated)))
         items = self.index.items
@@ -177,9 +187,10 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             }
             page.edit_url = self._edit_url(entry.doc.path, config)
             sections = [
+                *self.insights.coe_sections(entry, page.url),
                 self.pages.suppressions_section(
                     entry, page.url, self.silenced.get(entry.doc.display, [])
-                )
+                ),
             ]
             return self.pages.coe_page(entry, page.url, [s for s in sections if s])
         if src in self.error_pages:
@@ -202,6 +213,9 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
     def _generated_page(self, src: str, page_url: str) -> str:
         pages = self.pages
         assert self.core is not None
+        rendered = self.insights.render(src, page_url)
+        if rendered is not None:
+            return rendered
         if src == site_pages.COES_INDEX:
             return pages.coes_index(page_url)
         if src == site_pages.ACTIONS_PAGE:

@@ -1,7 +1,8 @@
 """Charts as inline SVG from a small renderer of our own (no library, no script), and the
 metrics page that uses them.
 
-Every chart is a ``<figure>`` holding an ``<svg role="img">`` whose ``<title>`` and
+Every chart is a ``<div class="coe-chart">`` (not a ``<figure>``, which Material shrinks
+to fit its content) holding an ``<svg role="img">`` whose ``<title>`` and
 ``<desc>`` give its name and a summary of its data, followed by the whole data as a table
 in a ``<details>`` disclosure. Text, axes and grid lines are drawn in ``currentColor`` and
 Material's palette variables, so they follow the light and dark schemes; series take
@@ -47,14 +48,6 @@ DETECTION_NAMES = {
 }
 METRICS_PAGE = "metrics.md"
 METRICS_JSON = "api/metrics.json"
-
-# Optional refinements for coe.css; the charts read well without them.
-CHART_CSS = """\
-.coe-chart { margin: 1rem 0 1.5rem; }
-.coe-chart svg { display: block; width: 100%; max-width: 44rem; height: auto; }
-.coe-chart details { font-size: .7rem; }
-.md-typeset .coe-chart table { font-size: .7rem; }
-"""
 
 Kind = Literal["bars", "stacked", "lines", "hbars"]
 
@@ -458,7 +451,7 @@ def render_svg(chart: Chart) -> str:
     title_id, desc_id = f"{chart.id}-title", f"{chart.id}-desc"
     return (
         f'{head} role="img" aria-labelledby="{escape(title_id)} {escape(desc_id)}" '
-        'style="color: var(--md-default-fg-color)">'
+        'style="color: var(--md-default-fg-color); max-width: 44rem">'
         f'<title id="{escape(title_id)}">{escape(chart.title)}</title>'
         f'<desc id="{escape(desc_id)}">{escape(chart.desc)}</desc>' + "".join(body) + "</svg>"
     )
@@ -482,11 +475,11 @@ def data_table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str)
 
 
 def render_chart(chart: Chart) -> str:
-    """The figure: the SVG, then its data under a "Data" disclosure."""
+    """The chart: the SVG, then its data under a "Data" disclosure."""
     table = data_table(chart.table_head, chart.table_rows, chart.title)
     return (
-        f'<figure class="coe-chart" id="{escape(chart.id)}">{render_svg(chart)}'
-        f"<details><summary>Data</summary>{table}</details></figure>"
+        f'<div class="coe-chart" id="{escape(chart.id)}">{render_svg(chart)}'
+        f"<details><summary>Data</summary>{table}</details></div>"
     )
 
 

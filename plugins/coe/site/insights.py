@@ -124,7 +124,8 @@ def series_svg(series: Series, page_url: str, url_for: dict[str, str]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="100%" font-size="12" font-family="inherit" class="coe-series__graph" '
         f'role="img" aria-labelledby="{escape(svg_id)}-title {escape(svg_id)}-desc" '
-        f'style="color: var(--md-default-fg-color); min-width: {width * 0.75:.0f}px">'
+        f'style="color: var(--md-default-fg-color); min-width: {width * 0.75:.0f}px; '
+        f'max-width: {width * 1.25:.0f}px">'
         f'<title id="{escape(svg_id)}-title">{escape(title)}</title>'
         f'<desc id="{escape(svg_id)}-desc">{escape(desc)}</desc>' + "".join(parts) + "</svg>"
     )
@@ -151,9 +152,9 @@ def series_page(series: Series, page_url: str, url_for: dict[str, str]) -> str:
         f"Relations in the series {series.id}",
     )
     graph = (
-        f'<figure class="coe-chart coe-series"><div class="coe-scroll">'
+        f'<div class="coe-chart coe-series"><div class="coe-scroll">'
         f"{series_svg(series, page_url, url_for)}</div>"
-        f"<details><summary>Data</summary>{edges_table}</details></figure>"
+        f"<details><summary>Data</summary>{edges_table}</details></div>"
     )
     rows = "".join(
         f"<tr><td>{i}</td><td>{link(m)}</td><td>{escape(_day(m))}</td>"
@@ -169,7 +170,7 @@ def series_page(series: Series, page_url: str, url_for: dict[str, str]) -> str:
         f"<tbody>{rows}</tbody></table></div>"
     )
     relations = "".join(
-        f'<li>{escape(e.source)} <span class="coe-rel">{escape(e.relation)}</span> '
+        f'<li>{escape(e.source)} <span class="coe-muted">{escape(e.relation)}</span> '
         f"{escape(e.target)}</li>"
         for e in series.edges
     )
