@@ -44,7 +44,9 @@ def free_text(doc: CoeDocument) -> Iterator[tuple[tuple[str | int, ...], str]]:
         value = doc.get(*path)
         if isinstance(value, str):
             yield path, value
-    for index, item in enumerate(doc.get("action_items") or []):
+    items = doc.get("action_items")
+    # Body rules also run on COEs whose front-matter failed the schema: check every type.
+    for index, item in enumerate(items if isinstance(items, list) else []):
         if isinstance(item, dict) and isinstance(item.get("title"), str):
             yield ("action_items", index, "title"), item["title"]
 
