@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 from collections.abc import Callable
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from . import __version__
 from .core.checker import Result

@@ -46,9 +46,7 @@ def _ready(doc: CoeDocument, rule: Rule) -> bool:
 
 
 def _finding(context: Context, rule: Rule, doc: CoeDocument, hit: Hit) -> Finding | None:
-    level = context.config.level_for(
-        rule.id, rule.level, doc.get("severity"), doc.get("status")
-    )
+    level = context.config.level_for(rule.id, rule.level, doc.get("severity"), doc.get("status"))
     if level == "off":
         return None
     return Finding(doc.display, hit.line, hit.column, level, rule.id, hit.message, hit.pointer)
@@ -74,7 +72,8 @@ def check_corpus(
     for rule in corpus_rules:
         corpus_check: CorpusCheck = rule.check  # type: ignore[assignment]
         findings.extend(
-            _finding(context, rule, doc, hit) for doc, hit in corpus_check(corpus.documents, context)
+            _finding(context, rule, doc, hit)
+            for doc, hit in corpus_check(corpus.documents, context)
         )
     ordered = sorted((f for f in findings if f is not None), key=Finding.sort_key)
     kept, silenced = apply_suppressions(corpus.documents, ordered)

@@ -1,6 +1,6 @@
 """The rules, one module each. Importing this package registers them all, in this order."""
 
-from . import (  # noqa: F401
+from . import (  # noqa: F401, I001  (the order is the reference page's order)
     loading,
     schema,
     filename,
