@@ -150,12 +150,6 @@ def test_text_and_json_report_the_same_findings(
     assert SUMMARY.match(lines[-1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="source bug: reporters.text_line prints messages raw, and the schema rule's "
-    "unknown-field message quotes the key without escaping, so a key holding a line "
-    "break splits one finding over two lines of `--format text`",
-)
 def test_text_output_has_one_line_per_finding_even_for_a_key_with_a_line_break(
     tmp_path: Path,
 ) -> None:

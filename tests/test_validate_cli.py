@@ -225,11 +225,6 @@ def test_validate_help_mentions_formats_and_exit_codes(tmp_path: Path) -> None:
     assert re.search(r"exit", result.stdout, re.IGNORECASE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="source bug: `coe --help` (plugins/coe/cli/main.py) names neither the output "
-    "formats nor the exit codes 0/1/2; only `coe validate --help` does",
-)
 def test_top_level_help_mentions_formats_and_exit_codes(tmp_path: Path) -> None:
     result = run_coe("--help", cwd=tmp_path)
     assert result.returncode == 0
