@@ -259,6 +259,19 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
             doc.hits.append(("yaml-depth", Hit(message, line, column)))
             return doc
         context = f" ({exc.context})" if exc.context else ""
+        if exc.context and exc.context_mark is not None:
+            started = pos(exc.context_mark)
+            if "end of stream" in problem:
+                # An unclosed quote or bracket: the end of the front-matter is where the
+                # parser noticed, but the place to fix is where it was opened.
+                what = re.sub(r"^while (?:scanning|parsing) (?:an? )?", "", exc.context)
+                what = what.replace("scalar", "value")
+                fix = ": add the closing quote" if "quoted" in what else ""
+                problem = f"the {what} that starts here is never closed{fix}"
+                context = ""
+                line, column = started
+            else:
+                context = f" ({exc.context} that starts on line {started[0]})"
         hint = _break_hint(text, first_line, mark.index if mark is not None else len(text))
         message = f"YAML syntax error: {problem}{context}{hint}"
         doc.hits.append(("yaml-syntax", Hit(message, line, column)))
