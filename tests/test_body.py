@@ -181,12 +181,6 @@ def test_impossible_zone_offset_has_a_problem() -> None:
     "item",
     ["**2026-03-02 14:05 UTC - Unclosed bold.", "`2026-03-02 14:05 UTC - Unclosed backtick."],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="source bug: core/body.parse_timestamp accepts an opening `**` or backtick "
-    "without its closing one; its unbalanced-wrapping check compares the text with the "
-    "wrap it was matched from, so it can never fire",
-)
 def test_unbalanced_wrapping_around_the_timestamp_has_a_problem(item: str) -> None:
     time, problem, _ = parse_timestamp(item)
     assert time is None

@@ -107,7 +107,7 @@ def parse_timestamp(text: str) -> tuple[datetime | None, str | None, str]:
             "does not start with a timestamp such as `2026-03-02 14:05 UTC - ...`",
             text,
         )
-    if match["wrap"] and not text.startswith(match["wrap"]):
+    if match["wrap"] and not text[match.end("zone") :].startswith(match["wrap"]):
         return None, "has an unbalanced `**` or backtick around its timestamp", text
     zone = match["zone"].strip()
     tz: timezone

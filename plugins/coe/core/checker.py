@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,7 +13,8 @@ from .config import Config
 from .context import Context
 from .corpus import Corpus, discover, load_corpus
 from .document import CoeDocument
-from .findings import Finding, Hit
+from .findings import Finding, Hit, Severity
+from .rules.findings_limit import MAX_FINDINGS_PER_FILE
 from .registry import CorpusCheck, FileCheck, Rule, all_rules, get_rule
 from .schema import checker_for
 from .suppress import apply_suppressions
@@ -79,7 +82,29 @@ def check_corpus(
     kept, silenced = apply_suppressions(corpus.documents, ordered)
     if suppressed is not None:
         suppressed.extend(silenced)
-    return kept
+    return _limit_per_file(kept)
+
+
+def _limit_per_file(findings: list[Finding]) -> list[Finding]:
+    """The first findings of each file, then one that counts the rest (sorted input)."""
+    limited: list[Finding] = []
+    for _, group in itertools.groupby(findings, key=lambda f: f.path):
+        shown = list(itertools.islice(group, MAX_FINDINGS_PER_FILE))
+        limited.extend(shown)
+        rest = list(group)
+        if rest:
+            worst: Severity = "error" if any(f.severity == "error" for f in rest) else "warning"
+            limited.append(
+                Finding(
+                    shown[-1].path,
+                    shown[-1].line,
+                    shown[-1].column,
+                    worst,
+                    "findings-limit",
+                    f"{len(rest)} more finding(s) in this file are not listed: fix these first",
+                )
+            )
+    return limited
 
 
 def make_context(config: Config, today: date) -> Context:

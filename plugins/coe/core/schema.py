@@ -4,13 +4,14 @@ message written for the author rather than jsonschema's raw wording."""
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError, ValidationError, best_match
 
 from .errors import ConfigError
@@ -52,6 +53,28 @@ def ensure_format_checks() -> None:
         )
 
 
+MAX_ERRORS = 1000
+
+
+def _unique_items(
+    validator: Any, unique: Any, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    """``uniqueItems`` in linear time: jsonschema's own check falls back to comparing every
+    pair when items cannot be sorted, which a few thousand mixed items turn into a hang."""
+    if not unique or not isinstance(instance, list):
+        return
+    seen: set[str] = set()
+    for item in instance:
+        key = json.dumps(item, sort_keys=True, default=str)
+        if key in seen:
+            yield ValidationError(f"{_short(item)} is listed more than once")
+            return
+        seen.add(key)
+
+
+_Validator = validators.extend(Draft202012Validator, {"uniqueItems": _unique_items})
+
+
 def _short(value: Any, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 5] + "...'"
@@ -74,9 +97,7 @@ class SchemaChecker:
             raise ConfigError(f"{path}: not a valid JSON Schema: {exc.message}") from exc
         self.path = path
         self.schema: dict[str, Any] = schema
-        self.validator = Draft202012Validator(
-            schema, format_checker=Draft202012Validator.FORMAT_CHECKER
-        )
+        self.validator = _Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
     def is_valid(self, data: Any) -> bool:
         return bool(self.validator.is_valid(data))
@@ -88,7 +109,8 @@ class SchemaChecker:
         finding belongs at the mapping (a missing field) rather than at the path itself.
         ``plain_text`` holds the source of unquoted scalars that were not read as text."""
         by_path: dict[tuple[str | int, ...], list[ValidationError]] = {}
-        for error in self.validator.iter_errors(data):
+        # A hostile file can hold tens of thousands of errors: the first ones are enough.
+        for error in itertools.islice(self.validator.iter_errors(data), MAX_ERRORS):
             by_path.setdefault(tuple(error.absolute_path), []).append(error)
         for path, errors in sorted(by_path.items(), key=lambda item: [str(p) for p in item[0]]):
             rest: list[ValidationError] = []

@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401, I001  (the order is the reference page's order)
     loading,
+    findings_limit,
     schema,
     filename,
     duplicate_id,
