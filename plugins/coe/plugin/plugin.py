@@ -33,6 +33,7 @@ from ..core.export import (
 )
 from ..core.findings import Finding
 from ..core.index import CoeEntry, Index, build_index
+from ..core.source import display_path, is_inside
 from ..core.timeutil import resolve_today
 from ..site import pages as site_pages
 from ..site.autolink import link_ids
@@ -85,17 +86,18 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             context = make_context(core, self.today)
         except ConfigError as exc:
             raise PluginError(f"coe plugin: {exc}") from exc
+        outside = self._drop_links_outside(files, core)
         corpus = load_corpus(core, cwd=core.base_dir)
         silenced: list[Finding] = []
         findings = check_corpus(corpus, context, silenced)
         for finding in findings:
             message = f"{finding.path}:{finding.line}: [{finding.rule}] {finding.message}"
             (log.error if finding.severity == "error" else log.warning)(message)
-        errors = [f for f in findings if f.severity == "error"]
+        errors = [f for f in findings if f.severity == "error"] + outside
         if errors and not self.serving:
             raise PluginError(
-                f"{len(errors)} error(s) in the COEs (listed above); fix them or run "
-                "`coe validate` for details"
+                f"{len(errors)} error(s), listed above; `coe validate` shows them with "
+                "their columns"
             )
 
         self.index = build_index(corpus, self.today, config.use_directory_urls)
@@ -150,6 +152,24 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         self._add(files, config, JS, (assets / "coe.js").read_text(encoding="utf-8"))
         self.schema = context.schema.schema
         return files
+
+    def _drop_links_outside(self, files: Files, core: Config) -> list[Finding]:
+        """Docs that are symbolic links out of the repository are not published: MkDocs
+        would copy whatever they point at into the site."""
+        dropped: list[Finding] = []
+        for file in list(files):
+            path = Path(file.abs_src_path) if file.abs_src_path else None
+            if path is None or not _links_outside(path, core.base_dir):
+                continue
+            files.remove(file)
+            shown = display_path(path, core.base_dir)
+            message = (
+                "is a symbolic link to a file outside the repository; it is not published: "
+                "move the file into the repository"
+            )
+            log.error(f"{shown}:1: [file-read] {message}")
+            dropped.append(Finding(shown, 1, 1, "error", "file-read", message))
+        return dropped
 
     def _add(self, files: Files, config: MkDocsConfig, src: str, content: str) -> None:
         existing = files.get_file_from_path(src)
@@ -268,6 +288,11 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         if edit_uri.endswith("/" + docs_name) or edit_uri == docs_name:
             edit_uri = edit_uri[: -len(docs_name)].rstrip("/")
         return f"{config.repo_url.rstrip('/')}/{edit_uri.strip('/')}/{relative}"
+
+
+def _links_outside(path: Path, root: Path) -> bool:
+    """Whether ``path`` or a folder above it (below ``root``) is a link leading out of it."""
+    return any(p.is_symlink() for p in (path, *path.parents)) and not is_inside(path, root)
 
 
 def _coe_src(path: Path, coes_dir: Path) -> str | None:
