@@ -72,7 +72,9 @@ def _unique_items(
         seen.add(key)
 
 
-_Validator = validators.extend(Draft202012Validator, {"uniqueItems": _unique_items})
+_Validator = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, {"uniqueItems": _unique_items}
+)
 
 
 def _short(value: Any, limit: int = 60) -> str:
