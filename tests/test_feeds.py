@@ -37,13 +37,13 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
     files = {
         # Published, 2026-03-03: AI-1 done, AI-2 open and overdue.
         "COE-2026-101-a.md": VALID_COE,
-        # Published and newer, with a title that needs escaping everywhere, a bell
-        # character (YAML "\a") and a summary over several lines.
+        # Published and newer, with a title that needs escaping everywhere and a summary
+        # over several lines. (Control characters are refused by the schema.)
         "COE-2026-102-b.md": VALID_COE.replace("id: COE-2026-101", "id: COE-2026-102")
         .replace("date: 2026-03-03", "date: 2026-05-01")
         .replace(
             "title: Label service returned HTTP 503 for 40 minutes after a connection-pool change",
-            "title: " + '"' + HOSTILE_TITLE.replace("\\", "\\\\").replace('"', '\\"') + ' \\a"',
+            "title: " + '"' + HOSTILE_TITLE.replace("\\", "\\\\").replace('"', '\\"') + '"',
         )
         .replace(
             "  summary: 1,200 merchants could not print labels for 40 minutes (about 18,000 "
@@ -76,7 +76,7 @@ def test_atom_feed_parses_with_published_coes_newest_first(index: Index) -> None
         f"{SITE}coes/COE-2026-101-a/",
     ]
     newest, older = parsed.entries
-    assert newest.title == "COE-2026-102: " + HOSTILE_TITLE  # the bell character is dropped
+    assert newest.title == "COE-2026-102: " + HOSTILE_TITLE
     assert newest.summary == "Line one & <two>. Line three."
     assert newest.link == f"{SITE}coes/COE-2026-102-b/"
     assert newest.published == "2026-05-01T00:00:00Z"

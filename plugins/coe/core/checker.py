@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,11 +10,11 @@ from pathlib import Path
 
 from .config import Config
 from .context import Context
-from .corpus import Corpus, discover, load_corpus
+from .corpus import Corpus, discover
 from .document import CoeDocument
 from .findings import Finding, Hit, Severity
-from .rules.findings_limit import MAX_FINDINGS_PER_FILE
 from .registry import CorpusCheck, FileCheck, Rule, all_rules, get_rule
+from .rules.findings_limit import MAX_FINDINGS_PER_FILE
 from .schema import checker_for
 from .suppress import apply_suppressions
 
@@ -55,43 +54,61 @@ def _finding(context: Context, rule: Rule, doc: CoeDocument, hit: Hit) -> Findin
     return Finding(doc.display, hit.line, hit.column, level, rule.id, hit.message, hit.pointer)
 
 
-def check_corpus(
-    corpus: Corpus, context: Context, suppressed: list[Finding] | None = None
-) -> list[Finding]:
-    """Every finding for the corpus, sorted by path, line and column, except those a COE
-    suppresses; these are appended to ``suppressed`` when it is given."""
-    rules = all_rules()
-    file_rules = [r for r in rules if r.kind == "file"]
-    corpus_rules = [r for r in rules if r.kind == "corpus"]
+def file_findings(doc: CoeDocument, context: Context) -> list[Finding]:
+    """The findings of one COE on its own: its loading hits, the schema and file rules.
+    Sets ``doc.schema_valid``, which later rules rely on."""
+    findings: list[Finding | None] = [
+        _finding(context, get_rule(rule_id), doc, hit) for rule_id, hit in doc.hits
+    ]
+    if doc.data is not None:
+        doc.schema_valid = context.schema.is_valid(doc.data)
+    for rule in all_rules():
+        if rule.kind == "file" and _ready(doc, rule):
+            check: FileCheck = rule.check  # type: ignore[assignment]
+            findings.extend(_finding(context, rule, doc, hit) for hit in check(doc, context))
+    return [f for f in findings if f is not None]
+
+
+def corpus_findings(corpus: Corpus, context: Context) -> list[Finding]:
+    """The findings of the rules that see every COE at once."""
     findings: list[Finding | None] = []
-    for doc in corpus.documents:
-        findings.extend(_finding(context, get_rule(rid), doc, hit) for rid, hit in doc.hits)
-        if doc.data is not None:
-            doc.schema_valid = context.schema.is_valid(doc.data)
-        for rule in file_rules:
-            if _ready(doc, rule):
-                check: FileCheck = rule.check  # type: ignore[assignment]
-                findings.extend(_finding(context, rule, doc, hit) for hit in check(doc, context))
-    for rule in corpus_rules:
-        corpus_check: CorpusCheck = rule.check  # type: ignore[assignment]
-        findings.extend(
-            _finding(context, rule, doc, hit)
-            for doc, hit in corpus_check(corpus.documents, context)
-        )
-    ordered = sorted((f for f in findings if f is not None), key=Finding.sort_key)
+    for rule in all_rules():
+        if rule.kind == "corpus":
+            check: CorpusCheck = rule.check  # type: ignore[assignment]
+            findings.extend(
+                _finding(context, rule, doc, hit) for doc, hit in check(corpus.documents, context)
+            )
+    return [f for f in findings if f is not None]
+
+
+def finish(
+    corpus: Corpus, findings: list[Finding], suppressed: list[Finding] | None = None
+) -> list[Finding]:
+    """Sorted by path, line and column, without what a COE suppresses (appended to
+    ``suppressed`` when given), at most so many a file."""
+    ordered = sorted(findings, key=Finding.sort_key)
     kept, silenced = apply_suppressions(corpus.documents, ordered)
     if suppressed is not None:
         suppressed.extend(silenced)
     return _limit_per_file(kept)
 
 
+def check_corpus(
+    corpus: Corpus, context: Context, suppressed: list[Finding] | None = None
+) -> list[Finding]:
+    """Every finding for an already loaded corpus (see ``pipeline.load_and_check`` for
+    loading and checking in one pass)."""
+    findings = [f for doc in corpus.documents for f in file_findings(doc, context)]
+    return finish(corpus, findings + corpus_findings(corpus, context), suppressed)
+
+
 def _limit_per_file(findings: list[Finding]) -> list[Finding]:
     """The first findings of each file, then one that counts the rest (sorted input)."""
     limited: list[Finding] = []
     for _, group in itertools.groupby(findings, key=lambda f: f.path):
-        shown = list(itertools.islice(group, MAX_FINDINGS_PER_FILE))
+        members = list(group)
+        shown, rest = members[:MAX_FINDINGS_PER_FILE], members[MAX_FINDINGS_PER_FILE:]
         limited.extend(shown)
-        rest = list(group)
         if rest:
             worst: Severity = "error" if any(f.severity == "error" for f in rest) else "warning"
             limited.append(
@@ -117,11 +134,12 @@ def validate(
     """Check the COEs at ``paths`` (default: the configured folder). The whole folder is
     always loaded, since duplicate ids and relations are judged against every COE, but
     only the selected files are reported on."""
+    from .pipeline import load_and_check  # the pipeline builds on this module
+
     context = make_context(config, today)
     selected = discover(list(paths)) if paths else None
-    corpus = load_corpus(config, [config.coes_dir, *(selected or [])], cwd)
-    suppressed: list[Finding] = []
-    findings = check_corpus(corpus, context, suppressed)
+    checked = load_and_check(context, [config.coes_dir, *(selected or [])], cwd)
+    corpus, findings, suppressed = checked.corpus, checked.findings, checked.suppressed
     if selected is None:
         return Result(corpus, len(corpus.documents), findings, suppressed)
     chosen = {doc.display for doc in corpus.documents if doc.path in set(selected)}

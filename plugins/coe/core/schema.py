@@ -6,11 +6,12 @@ from __future__ import annotations
 import difflib
 import itertools
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError, ValidationError, best_match
 
@@ -77,6 +78,51 @@ _Validator = validators.extend(  # type: ignore[no-untyped-call]
 )
 
 
+def _fast_schema(node: Any) -> Any:
+    """The schema in a form fastjsonschema reads as 2020-12 means it. fastjsonschema knows
+    drafts up to 7, where keywords beside ``$ref`` are ignored; 2020-12 applies them, so
+    ``{"$ref": X, ...}`` becomes ``{"allOf": [{"$ref": X}], ...}``."""
+    if isinstance(node, list):
+        return [_fast_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: _fast_schema(value) for key, value in node.items()}
+    if "$ref" in converted and len(converted) > 1:
+        converted["allOf"] = [{"$ref": converted.pop("$ref")}, *converted.get("allOf", [])]
+    return converted
+
+
+def _compile_fast(schema: dict[str, Any]) -> Callable[[Any], Any] | None:
+    """A compiled validator using jsonschema's own format checks, or ``None`` when this
+    schema uses something it cannot compile (then jsonschema does all the work)."""
+    checker = Draft202012Validator.FORMAT_CHECKER
+
+    def conforms(name: str) -> Callable[[Any], bool]:
+        return lambda value: bool(checker.conforms(value, name))
+
+    draft7 = {**_fast_schema(schema), "$schema": "http://json-schema.org/draft-07/schema#"}
+    try:
+        return fastjsonschema.compile(
+            draft7, formats={name: conforms(name) for name in ("date", "date-time", "uri")}
+        )
+    except (fastjsonschema.JsonSchemaDefinitionException, ValueError, TypeError):
+        return None
+
+
+def _small(data: Any, limit: int = 500) -> bool:
+    """No list longer than ``limit``: the compiled check of unique items is quadratic."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            if len(node) > limit:
+                return False
+            stack.extend(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+    return True
+
+
 def _short(value: Any, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 5] + "...'"
@@ -100,8 +146,19 @@ class SchemaChecker:
         self.path = path
         self.schema: dict[str, Any] = schema
         self.validator = _Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        self.fast = _compile_fast(schema)
 
     def is_valid(self, data: Any) -> bool:
+        """Whether ``data`` passes the schema. A compiled validator answers for ordinary
+        documents; jsonschema, the reference, has the last word whenever the compiled one
+        says no, and answers alone for very large documents."""
+        if self.fast is not None and _small(data):
+            try:
+                self.fast(data)
+            except fastjsonschema.JsonSchemaException:
+                pass
+            else:
+                return True
         return bool(self.validator.is_valid(data))
 
     def problems(

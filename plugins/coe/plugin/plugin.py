@@ -20,9 +20,8 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..core.checker import check_corpus, make_context
+from ..core.checker import make_context
 from ..core.config import Config
-from ..core.corpus import load_corpus
 from ..core.errors import ConfigError
 from ..core.export import (
     action_items_csv,
@@ -33,6 +32,7 @@ from ..core.export import (
 )
 from ..core.findings import Finding
 from ..core.index import CoeEntry, Index, build_index
+from ..core.pipeline import load_and_check
 from ..core.source import display_path, is_inside
 from ..core.timeutil import resolve_today
 from ..site import pages as site_pages
@@ -87,9 +87,10 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         except ConfigError as exc:
             raise PluginError(f"coe plugin: {exc}") from exc
         outside = self._drop_links_outside(files, core)
-        corpus = load_corpus(core, cwd=core.base_dir)
-        silenced: list[Finding] = []
-        findings = check_corpus(corpus, context, silenced)
+        # Parsed COEs are kept between the rebuilds of `mkdocs serve`: saving one COE
+        # re-reads that COE only.
+        checked = load_and_check(context, cwd=core.base_dir, reuse=True)
+        corpus, findings, silenced = checked.corpus, checked.findings, checked.suppressed
         for finding in findings:
             message = f"{finding.path}:{finding.line}: [{finding.rule}] {finding.message}"
             (log.error if finding.severity == "error" else log.warning)(message)

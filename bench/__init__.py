@@ -1,0 +1,1 @@
+"""Benchmarks of the COE pipeline (not tests): `make bench`."""

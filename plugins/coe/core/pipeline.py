@@ -1,0 +1,158 @@
+"""Loading and checking every COE: one pass, each file parsed once, in parallel when the
+corpus is large, and reused from the previous run when the file has not changed.
+
+Per-file work (read, parse, schema, file rules) is independent from file to file, so
+large corpora are spread over a process pool; the cross-COE rules then run once over the
+results. Under ``mkdocs serve`` each rebuild reuses the parsed COEs and their per-file
+findings for files whose size and modification time are unchanged (and only while the
+configuration, the schema file and today are the same), so saving one COE re-parses one
+COE. The output of a run never depends on the cache.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .checker import corpus_findings, file_findings, finish, make_context
+from .config import Config
+from .context import Context
+from .corpus import Corpus, discover
+from .document import CoeDocument, load_document
+from .findings import Finding
+from .source import display_path
+
+# Below this many files a pool costs more (start-up, pickling) than it saves.
+PARALLEL_FROM = 200
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A result of the whole pipeline: the corpus, and the findings sorted and limited."""
+
+    corpus: Corpus
+    findings: list[Finding]
+    suppressed: list[Finding]
+
+
+_Key = tuple[str, int, int, int]
+_cache: dict[str, tuple[_Key, CoeDocument, list[Finding]]] = {}
+_cache_owner: list[str] = []
+_worker_context: list[Context] = []
+
+
+def _stat_key(path: Path) -> _Key | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (str(path), info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def _fingerprint(context: Context) -> str:
+    """What per-file results depend on besides the file: settings, schema file, today."""
+    schema = _stat_key(context.schema.path)
+    return repr((context.config, schema, context.today))
+
+
+def _load_and_check(
+    path: Path, display: str, context: Context
+) -> tuple[CoeDocument, list[Finding]]:
+    config = context.config
+    doc = load_document(path, display, config.base_dir, config.max_file_bytes)
+    return doc, file_findings(doc, context)
+
+
+def _init_worker(config: Config, today: date) -> None:
+    _worker_context[:] = [make_context(config, today)]
+
+
+def _work(batch: Sequence[tuple[Path, str]]) -> list[tuple[CoeDocument, list[Finding]]]:
+    context = _worker_context[0]
+    return [_load_and_check(path, display, context) for path, display in batch]
+
+
+def _jobs(count: int, jobs: int | None) -> int:
+    if jobs is not None:
+        return max(1, jobs)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    # Forking a process that runs other threads (the server of `mkdocs serve`) can
+    # deadlock the child: work in this process then.
+    if count < PARALLEL_FROM or threading.active_count() > 1:
+        return 1
+    return max(1, min(cores or 1, 8))
+
+
+def _in_parallel(
+    items: list[tuple[Path, str]], context: Context, jobs: int
+) -> list[tuple[CoeDocument, list[Finding]]]:
+    size = max(1, len(items) // (jobs * 4))
+    batches = [items[start : start + size] for start in range(0, len(items), size)]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+        initargs=(context.config, context.today),
+    ) as pool:
+        return [result for batch in pool.map(_work, batches) for result in batch]
+
+
+def load_and_check(
+    context: Context,
+    paths: Iterable[Path] | None = None,
+    cwd: Path | None = None,
+    *,
+    reuse: bool = False,
+    jobs: int | None = None,
+) -> Checked:
+    """Load and check the COEs at ``paths`` (default: the configured folder). ``reuse``
+    keeps parsed files between calls in this process (for ``mkdocs serve``)."""
+    config = context.config
+    base = cwd or Path.cwd()
+    folders = list(paths) if paths else [config.coes_dir]
+    files = discover(p for p in folders if p.exists() or p.is_symlink())
+    items = [(path, display_path(path, base)) for path in files]
+
+    fingerprint = _fingerprint(context)
+    if not reuse or _cache_owner != [fingerprint]:
+        _cache.clear()
+        _cache_owner[:] = [fingerprint]
+    results: dict[Path, tuple[CoeDocument, list[Finding]]] = {}
+    todo: list[tuple[Path, str]] = []
+    keys: dict[Path, _Key | None] = {}
+    for path, display in items:
+        keys[path] = key = _stat_key(path) if reuse else None
+        cached = _cache.get(display) if key is not None else None
+        if cached is not None and cached[0] == key:
+            results[path] = (cached[1], cached[2])
+        else:
+            todo.append((path, display))
+
+    workers = _jobs(len(todo), jobs)
+    if workers > 1:
+        fresh = _in_parallel(todo, context, workers)
+    else:
+        fresh = [_load_and_check(path, display, context) for path, display in todo]
+    for (path, display), result in zip(todo, fresh, strict=True):
+        results[path] = result
+        key = keys.get(path)
+        if reuse and key is not None:
+            _cache[display] = (key, *result)
+    if reuse:
+        for display in set(_cache) - {display for _, display in items}:
+            del _cache[display]
+
+    documents = [results[path][0] for path, _ in items]
+    findings = [finding for path, _ in items for finding in results[path][1]]
+    corpus = Corpus(config, documents)
+    findings.extend(corpus_findings(corpus, context))
+    suppressed: list[Finding] = []
+    kept = finish(corpus, findings, suppressed)
+    return Checked(corpus, kept, suppressed)
