@@ -90,7 +90,7 @@ def finish(
     kept, silenced = apply_suppressions(corpus.documents, ordered)
     if suppressed is not None:
         suppressed.extend(silenced)
-    return _limit_per_file(kept)
+    return limit_per_file(kept)
 
 
 def check_corpus(
@@ -102,7 +102,7 @@ def check_corpus(
     return finish(corpus, findings + corpus_findings(corpus, context), suppressed)
 
 
-def _limit_per_file(findings: list[Finding]) -> list[Finding]:
+def limit_per_file(findings: list[Finding]) -> list[Finding]:
     """The first findings of each file, then one that counts the rest (sorted input)."""
     limited: list[Finding] = []
     for _, group in itertools.groupby(findings, key=lambda f: f.path):

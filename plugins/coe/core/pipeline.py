@@ -20,13 +20,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .checker import corpus_findings, file_findings, finish, make_context
+from .checker import corpus_findings, file_findings, limit_per_file, make_context
 from .config import Config
 from .context import Context
 from .corpus import Corpus, discover
 from .document import CoeDocument, load_document
 from .findings import Finding
+from .frontmatter import Split
 from .source import display_path
+from .suppress import apply_suppressions
 
 # Below this many files a pool costs more (start-up, pickling) than it saves.
 PARALLEL_FROM = 200
@@ -42,7 +44,7 @@ class Checked:
 
 
 _Key = tuple[str, int, int, int]
-_cache: dict[str, tuple[_Key, CoeDocument, list[Finding]]] = {}
+_cache: dict[str, tuple[_Key, CoeDocument, list[Finding], list[Finding]]] = {}
 _cache_owner: list[str] = []
 _worker_context: list[Context] = []
 
@@ -61,21 +63,38 @@ def _fingerprint(context: Context) -> str:
     return repr((context.config, schema, context.today))
 
 
-def _load_and_check(
-    path: Path, display: str, context: Context
-) -> tuple[CoeDocument, list[Finding]]:
+_Result = tuple[CoeDocument, list[Finding], list[Finding]]
+
+
+def _load_and_check(path: Path, display: str, context: Context) -> _Result:
+    """One COE loaded and checked on its own: (document, findings, suppressed findings)."""
     config = context.config
     doc = load_document(path, display, config.base_dir, config.max_file_bytes)
-    return doc, file_findings(doc, context)
+    kept, silenced = apply_suppressions([doc], file_findings(doc, context))
+    return doc, kept, silenced
+
+
+def _slim(doc: CoeDocument) -> CoeDocument:
+    """What the cross-COE rules and the index need of a document checked in a worker: its
+    front-matter and positions, not its text (which would cost more to send back than to
+    parse)."""
+    if doc.split is not None:
+        doc.split = Split("", doc.split.yaml_line, "", doc.split.body_line)
+    if doc.yaml is not None:
+        doc.yaml.plain_text = {}
+    doc.text = None
+    doc.body = None
+    return doc
 
 
 def _init_worker(config: Config, today: date) -> None:
     _worker_context[:] = [make_context(config, today)]
 
 
-def _work(batch: Sequence[tuple[Path, str]]) -> list[tuple[CoeDocument, list[Finding]]]:
+def _work(batch: Sequence[tuple[Path, str]]) -> list[_Result]:
     context = _worker_context[0]
-    return [_load_and_check(path, display, context) for path, display in batch]
+    results = [_load_and_check(path, display, context) for path, display in batch]
+    return [(_slim(doc), kept, silenced) for doc, kept, silenced in results]
 
 
 def _jobs(count: int, jobs: int | None) -> int:
@@ -89,9 +108,7 @@ def _jobs(count: int, jobs: int | None) -> int:
     return max(1, min(cores or 1, 8))
 
 
-def _in_parallel(
-    items: list[tuple[Path, str]], context: Context, jobs: int
-) -> list[tuple[CoeDocument, list[Finding]]]:
+def _in_parallel(items: list[tuple[Path, str]], context: Context, jobs: int) -> list[_Result]:
     size = max(1, len(items) // (jobs * 4))
     batches = [items[start : start + size] for start in range(0, len(items), size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -113,7 +130,9 @@ def load_and_check(
     jobs: int | None = None,
 ) -> Checked:
     """Load and check the COEs at ``paths`` (default: the configured folder). ``reuse``
-    keeps parsed files between calls in this process (for ``mkdocs serve``)."""
+    keeps parsed files between calls in this process (for ``mkdocs serve``). With more
+    than one job, documents come back without their text and body (see ``_slim``):
+    pass ``jobs=1`` when they are to be rendered."""
     config = context.config
     base = cwd or Path.cwd()
     folders = list(paths) if paths else [config.coes_dir]
@@ -124,14 +143,14 @@ def load_and_check(
     if not reuse or _cache_owner != [fingerprint]:
         _cache.clear()
         _cache_owner[:] = [fingerprint]
-    results: dict[Path, tuple[CoeDocument, list[Finding]]] = {}
+    results: dict[Path, _Result] = {}
     todo: list[tuple[Path, str]] = []
     keys: dict[Path, _Key | None] = {}
     for path, display in items:
         keys[path] = key = _stat_key(path) if reuse else None
         cached = _cache.get(display) if key is not None else None
         if cached is not None and cached[0] == key:
-            results[path] = (cached[1], cached[2])
+            results[path] = cached[1:]
         else:
             todo.append((path, display))
 
@@ -149,10 +168,9 @@ def load_and_check(
         for display in set(_cache) - {display for _, display in items}:
             del _cache[display]
 
-    documents = [results[path][0] for path, _ in items]
-    findings = [finding for path, _ in items for finding in results[path][1]]
-    corpus = Corpus(config, documents)
-    findings.extend(corpus_findings(corpus, context))
-    suppressed: list[Finding] = []
-    kept = finish(corpus, findings, suppressed)
-    return Checked(corpus, kept, suppressed)
+    corpus = Corpus(config, [results[path][0] for path, _ in items])
+    kept = [finding for path, _ in items for finding in results[path][1]]
+    suppressed = [finding for path, _ in items for finding in results[path][2]]
+    cross, silenced = apply_suppressions(corpus.documents, corpus_findings(corpus, context))
+    findings = limit_per_file(sorted(kept + cross, key=Finding.sort_key))
+    return Checked(corpus, findings, sorted(suppressed + silenced, key=Finding.sort_key))

@@ -88,8 +88,8 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(f"coe plugin: {exc}") from exc
         outside = self._drop_links_outside(files, core)
         # Parsed COEs are kept between the rebuilds of `mkdocs serve`: saving one COE
-        # re-reads that COE only.
-        checked = load_and_check(context, cwd=core.base_dir, reuse=True)
+        # re-reads that COE only. One job: the pages need each COE's text and body.
+        checked = load_and_check(context, cwd=core.base_dir, reuse=True, jobs=1)
         corpus, findings, silenced = checked.corpus, checked.findings, checked.suppressed
         for finding in findings:
             message = f"{finding.path}:{finding.line}: [{finding.rule}] {finding.message}"
@@ -221,8 +221,10 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             return self.pages.error_page(doc, findings)
         if src in self.generated:
             page.edit_url = None
-            # Index tables need the width: hide the table of contents there.
-            page.meta = {"hide": ["toc"]}
+            # Index tables need the width: hide the table of contents there. Listings
+            # repeat what the COE pages say, so search leaves them out.
+            if src not in (RULES_PAGE, SCHEMA_PAGE):
+                page.meta = {"hide": ["toc"], "search": {"exclude": True}}
             if src.startswith(("services/", "teams/")) and not src.endswith("/index.md"):
                 found = self.pages.group(src.split("/", 1)[0], src, page.url)
                 if found is not None:
@@ -265,7 +267,7 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
                 return None
             return relative_url(entry.url, page.url)
 
-        return link_ids(html, url_for)
+        return link_ids(self.pages.restore(html), url_for)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

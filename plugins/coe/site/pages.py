@@ -6,6 +6,7 @@ and does work proportional to that page only.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -24,6 +25,8 @@ from ..core.timeutil import parse_datetime
 from .urls import relative_url, slug
 
 SOON_DAYS = 14
+PLACEHOLDER = "\n<!--coe-html:{}-->\n"
+_PLACEHOLDER = re.compile(r"<!--coe-html:(\d+)-->")
 COES_INDEX = "coes/index.md"
 ACTIONS_PAGE = "actions.md"
 SERVICES_INDEX = "services/index.md"
@@ -89,6 +92,8 @@ class SitePages:
     def __init__(self, index: Index, use_directory_urls: bool = True) -> None:
         self.index = index
         self.use_directory_urls = use_directory_urls
+        self._stash: dict[int, str] = {}
+        self._keys = itertools.count()
         self.services: dict[str, list[CoeEntry]] = defaultdict(list)
         self.teams: dict[str, list[CoeEntry]] = defaultdict(list)
         # The first spelling of a name stands for the lookalikes that share its page.
@@ -135,7 +140,15 @@ class SitePages:
                 **values,
             )
         )
-        return html_block(html)
+        # Python-Markdown would parse our HTML again (slowly, and it gains nothing): the page
+        # gets a placeholder comment, which `restore` swaps for the HTML after conversion.
+        key = next(self._keys)
+        self._stash[key] = html
+        return PLACEHOLDER.format(key)
+
+    def restore(self, content: str) -> str:
+        """The converted page with each placeholder replaced by its HTML."""
+        return _PLACEHOLDER.sub(lambda m: self._stash.pop(int(m[1]), ""), content)
 
     def sources(self) -> list[str]:
         """Every generated page's source path."""
