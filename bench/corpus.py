@@ -88,7 +88,9 @@ def generate_one(number: int, template: Template, rng: random.Random) -> tuple[s
     data["title"] = _ID.sub(other_id, f"{rng.choice(REGIONS)}: {data['title']}")[:140].strip()
     data["team"] = rng.choice(TEAMS)
     data["services"] = rng.sample(SERVICES, rng.choice((1, 1, 2, 3)))
-    related: list[Any] = [r for r in data.get("related") or [] if isinstance(r, dict) and "url" in r]
+    related: list[Any] = [
+        r for r in data.get("related") or [] if isinstance(r, dict) and "url" in r
+    ]
     for other in rng.sample(earlier, min(len(earlier), rng.choice((0, 1, 1, 2)))):
         relation = rng.choice(RELATIONS)
         related.append(other if relation == "see-also" else {"coe": other, "relation": relation})
