@@ -38,6 +38,11 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest -n 2 -q
 
+## bench: time validation and builds at 1,000 and 10,000 COEs (takes a while)
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
+	$(BIN)/python -m bench.run
+
 ## constraints: re-pin every dependency to what is installed now (after an upgrade)
 constraints: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check > constraints.txt

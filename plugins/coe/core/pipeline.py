@@ -43,18 +43,21 @@ class Checked:
     suppressed: list[Finding]
 
 
-_Key = tuple[str, int, int, int]
+_Key = tuple[str, int, int, int, int, int]
 _cache: dict[str, tuple[_Key, CoeDocument, list[Finding], list[Finding]]] = {}
 _cache_owner: list[str] = []
 _worker_context: list[Context] = []
 
 
 def _stat_key(path: Path) -> _Key | None:
+    """The file's identity and version, and the link's own when it is a link (a file
+    moved away and replaced by a link to it must be read again)."""
     try:
+        own = path.lstat()
         info = path.stat()
     except OSError:
         return None
-    return (str(path), info.st_mtime_ns, info.st_size, info.st_ino)
+    return (str(path), own.st_mtime_ns, own.st_ino, info.st_mtime_ns, info.st_size, info.st_ino)
 
 
 def _fingerprint(context: Context) -> str:

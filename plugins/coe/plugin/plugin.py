@@ -122,6 +122,11 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             src = _coe_src(doc.path, core.coes_dir)
             if src is None:
                 continue
+            if files.get_file_from_path(src) is not None:
+                raise PluginError(
+                    f"coe plugin: docs/{src} is in the place of the page of "
+                    f"{doc.display}; rename or remove it"
+                )
             if doc.display in failing or id(doc) not in published:
                 # Only reached under `mkdocs serve`: show the findings, never the raw file.
                 self.error_pages[src] = (doc, [f for f in findings if f.path == doc.display])
