@@ -36,6 +36,8 @@ def link_ids(content: str, url_for: Callable[[str], str | None]) -> str:
     """Link every known COE id in the text of ``content`` (HTML). ``url_for`` gives the
     href for an id as seen from this page, or ``None`` for ids not to link (unknown ones,
     the page's own)."""
+    if _ID.search(content) is None:
+        return content
     out: list[str] = []
     depth = 0
     position = 0
