@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 import pytest
 
 
@@ -10,3 +12,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: takes a minute or more (builds environments, runs external tools)"
     )
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    # Each phase's report as item.rep_setup, rep_call, rep_teardown, so that fixtures can
+    # act on a failure (tests/test_browser.py saves screenshots then).
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -99,7 +99,7 @@ def series_svg(series: Series, page_url: str, url_for: dict[str, str]) -> str:
         href = relative_url(url_for[member.id], page_url)
         tooltip = f"{member.id}: {member.data['title']}"
         parts.append(
-            f'<a href="{escape(href)}"><title>{escape(tooltip)}'
+            f'<a xlink:href="{escape(href)}"><title>{escape(tooltip)}'
             f'</title><rect x="{x:.1f}" y="{top:.1f}" width="{NODE_W:.0f}" '
             f'height="{NODE_H:.0f}" rx="6" fill="none" stroke="currentColor" '
             'stroke-width="1.5"/>'
@@ -121,7 +121,10 @@ def series_svg(series: Series, page_url: str, url_for: dict[str, str]) -> str:
     )
     title = f"Relations in the series {series.id}"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+        # Node links use xlink:href: Material's page script rewrites every `href` it finds,
+        # and an SVG link's `href` cannot be set from a script.
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="100%" font-size="12" font-family="inherit" class="coe-series__graph" '
         f'role="img" aria-labelledby="{escape(svg_id)}-title {escape(svg_id)}-desc" '
         f'style="color: var(--md-default-fg-color); min-width: {width * 0.75:.0f}px; '
