@@ -100,4 +100,3 @@ def test_a_long_title_next_to_a_ref_is_refused_as_2020_12_says() -> None:
     data = {**copy.deepcopy(VALID), "title": "x" * 141}
     assert not CHECKER.is_valid(data)
     assert not CHECKER.validator.is_valid(data)
-
