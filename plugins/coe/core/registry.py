@@ -14,7 +14,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .findings import Hit, Level
 
@@ -61,6 +61,28 @@ def load_rule(id: str, summary: str, rationale: str, level: Level = "error") -> 
     _register(Rule(id, level, "load", summary, inspect.cleandoc(rationale)))
 
 
+def _checked_rule(
+    kind: Kind,
+    id: str,
+    summary: str,
+    level: Level,
+    needs: Needs,
+    category: Category,
+    bad: str,
+    good: str,
+) -> Callable[[F], F]:
+    """A decorator registering its function as a rule; the docstring is the rationale."""
+
+    def register(check: F) -> F:
+        rationale = inspect.cleandoc(check.__doc__ or "")
+        examples = inspect.cleandoc(bad), inspect.cleandoc(good)
+        check_fn: Any = check
+        _register(Rule(id, level, kind, summary, rationale, category, needs, check_fn, *examples))
+        return check
+
+    return register
+
+
 def file_rule(
     id: str,
     summary: str,
@@ -71,26 +93,8 @@ def file_rule(
     bad: str = "",
     good: str = "",
 ) -> Callable[[F], F]:
-    """Register the decorated function as a per-COE rule; its docstring is the rationale."""
-
-    def register(check: F) -> F:
-        _register(
-            Rule(
-                id,
-                level,
-                "file",
-                summary,
-                inspect.cleandoc(check.__doc__ or ""),
-                category,
-                needs,
-                check,  # type: ignore[arg-type]
-                inspect.cleandoc(bad),
-                inspect.cleandoc(good),
-            )
-        )
-        return check
-
-    return register
+    """Register the decorated function as a per-COE rule."""
+    return _checked_rule("file", id, summary, level, needs, category, bad, good)
 
 
 def corpus_rule(
@@ -102,26 +106,8 @@ def corpus_rule(
     bad: str = "",
     good: str = "",
 ) -> Callable[[F], F]:
-    """Register the decorated function as a rule over all COEs at once."""
-
-    def register(check: F) -> F:
-        _register(
-            Rule(
-                id,
-                level,
-                "corpus",
-                summary,
-                inspect.cleandoc(check.__doc__ or ""),
-                category,
-                "front-matter",
-                check,  # type: ignore[arg-type]
-                inspect.cleandoc(bad),
-                inspect.cleandoc(good),
-            )
-        )
-        return check
-
-    return register
+    """Register the decorated function as a rule over all COEs at once (keep it linear)."""
+    return _checked_rule("corpus", id, summary, level, "front-matter", category, bad, good)
 
 
 def all_rules() -> list[Rule]:
