@@ -107,6 +107,9 @@ class SitePages:
                     members = groups[spelling.setdefault(group_page(kind, name), name)]
                     if not members or members[-1] is not entry:
                         members.append(entry)
+        # Each group page's source, to the name it is listed under.
+        self._group_names = {group_page("services", n): n for n in self.services}
+        self._group_names.update({group_page("teams", n): n for n in self.teams})
 
     # -- helpers shared by templates ---------------------------------------------------
 
@@ -238,13 +241,13 @@ class SitePages:
     def group(self, kind: str, src: str, page_url: str) -> tuple[str, str] | None:
         """(title, Markdown) of one service's or team's page."""
         groups = self.services if kind == "services" else self.teams
-        for name, entries in groups.items():
-            if group_page(kind, name) == src:
-                title = f"{'Service' if kind == 'services' else 'Team'}: {name}"
-                heading = self._render("heading.html", page_url, text=title)
-                table = self._table(page_url, entries, f"COEs of {name}", "coe-group")
-                return title, f"\n{heading}\n\n{table}\n"
-        return None
+        name = self._group_names.get(src)
+        if name is None:
+            return None
+        title = f"{'Service' if kind == 'services' else 'Team'}: {name}"
+        heading = self._render("heading.html", page_url, text=title)
+        table = self._table(page_url, groups[name], f"COEs of {name}", "coe-group")
+        return title, f"\n{heading}\n\n{table}\n"
 
     def actions(self, page_url: str) -> str:
         today = self.index.today
