@@ -101,13 +101,14 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
                 "their columns"
             )
 
+        generated = generated_at()
         self.index = build_index(corpus, self.today, config.use_directory_urls)
         self.pages = site_pages.SitePages(self.index, config.use_directory_urls)
         self.insights = InsightPages(
             self.index,
             config.use_directory_urls,
             config.site_url,
-            generated=generated_at(),
+            generated=generated,
             site_name=config.site_name,
         )
         self.coe_pages: dict[str, CoeEntry] = {}
@@ -143,7 +144,6 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             self._add(files, config, src, "")
         for src, content in self.insights.extra_files().items():
             self._add(files, config, src, content)
-        generated = generated_at()
         self._add(files, config, "api/coes.json", to_json(coes_document(self.index, generated)))
         items = self.index.items
         self._add(
