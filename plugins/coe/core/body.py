@@ -136,55 +136,162 @@ def parse_timestamp(text: str) -> tuple[datetime | None, str | None, str]:
     return time, None, (match["event"] or "").strip()
 
 
-def _section_spans(tokens: list[Token], lines: list[str], first_line: int) -> list[Section]:
-    headings = [
-        (index, int(tok.tag[1]))
-        for index, tok in enumerate(tokens)
-        if tok.type == "heading_open" and tok.tag in ("h1", "h2", "h3") and tok.map
-    ]
-    sections: list[Section] = []
-    for position, (index, level) in enumerate(headings):
-        start = tokens[index].map[0]  # type: ignore[index]
+_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
+_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)$")
+_LIST_OR_QUOTE = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)]|>)(?:[ \t]|$)")
+_HTML_RAW = re.compile(r" {0,3}<(script|pre|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
+_HTML_BLOCK = re.compile(
+    r" {0,3}</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col"
+    r"|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form"
+    r"|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem"
+    r"|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td"
+    r"|tfoot|th|thead|title|tr|track|ul)(?:[\s/>]|$)",
+    re.IGNORECASE,
+)
+
+
+def _closes_fence(line: str, fence: tuple[str, int]) -> bool:
+    stripped = line.strip()
+    return (
+        len(line) - len(line.lstrip(" ")) <= 3
+        and len(stripped) >= fence[1]
+        and stripped == fence[0] * len(stripped)
+    )
+
+
+def _starts_container(line: str, paragraph_open: bool) -> bool:
+    """Whether ``line`` starts a list item or a block quote. While a paragraph is open,
+    only a non-empty bullet item or an item numbered 1 interrupts it."""
+    marker = _LIST_OR_QUOTE.match(line)
+    if marker is None:
+        return False
+    if not paragraph_open or marker[0].strip() == ">":
+        return True
+    rest = line[marker.end() :].strip()
+    number = marker[0].strip().rstrip(".)")
+    return bool(rest) and (not number.isdigit() or int(number) == 1)
+
+
+def _interrupts(line: str) -> bool:
+    """Whether ``line`` starts a block that ends a paragraph (so it is no lazy
+    continuation of a list item or quote)."""
+    return bool(
+        _ATX.match(line)
+        or _BREAK.match(line)
+        or _starts_container(line, True)
+        or line.lstrip(" ").startswith("<!--")
+        or _HTML_RAW.match(line)
+        or _HTML_BLOCK.match(line)
+    )
+
+
+def _headings(lines: list[str]) -> list[tuple[int, int, int, str]]:
+    """(first line index, level, index after the heading, title) of each top-level
+    heading: ATX and setext headings outside code fences, HTML blocks, list items and
+    block quotes, the way CommonMark reads them. A scan of the lines, far cheaper than a
+    full block parse (``tests/test_body_scan.py`` holds it to markdown-it's answers)."""
+    found: list[tuple[int, int, int, str]] = []
+    fence: tuple[str, int] | None = None
+    html_end: str | None = None  # "-->", "</script>"..., or "" for "a blank line"
+    paragraph: int | None = None  # where an open top-level paragraph began
+    container = False  # inside a list item or a block quote
+    after_blank = False
+    for index, line in enumerate(lines):
+        if fence is not None:
+            if _closes_fence(line.lstrip(" ") if container else line, fence):
+                fence = None
+            continue
+        if html_end is not None:
+            if (html_end == "" and not line.strip()) or (html_end and html_end in line.lower()):
+                html_end = None
+            continue
+        if not line.strip():
+            paragraph, after_blank = None, True
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        opener = _FENCE.match(line.lstrip(" ") if container else line)
+        fence_opens = opener is not None and not (opener[2][0] == "`" and "`" in opener[3])
+        if (
+            container
+            and (indent > 0 or not after_blank)
+            and not (indent == 0 and (fence_opens or _interrupts(line)))
+        ):
+            # The content of a list item or quote, or a lazy continuation of it.
+            if fence_opens and opener is not None:
+                fence = (opener[2][0], len(opener[2]))
+            after_blank = False
+            continue
+        container, after_blank = False, False
+        if fence_opens and opener is not None:
+            fence, paragraph = (opener[2][0], len(opener[2])), None
+            continue
+        heading = _ATX.match(line)
+        if heading:
+            found.append((index, len(heading[1]), index + 1, (heading[2] or "").strip()))
+            paragraph = None
+            continue
+        underline = _SETEXT.match(line)
+        if underline and paragraph is not None:
+            title = "\n".join(lines[paragraph:index]).strip()
+            found.append((paragraph, 1 if underline[1][0] == "=" else 2, index + 1, title))
+            paragraph = None
+            continue
+        if _BREAK.match(line):
+            paragraph = None
+            continue
+        stripped = line.lstrip(" ")
+        raw = _HTML_RAW.match(line)
+        if indent <= 3 and stripped.startswith("<!--"):
+            if "-->" not in stripped[4:]:
+                html_end = "-->"
+            paragraph = None
+            continue
+        if raw:
+            closer = f"</{raw[1].lower()}>"
+            if closer not in line.lower():
+                html_end = closer
+            paragraph = None
+            continue
+        if _HTML_BLOCK.match(line):
+            html_end, paragraph = "", None
+            continue
+        if _starts_container(line, paragraph is not None):
+            container, paragraph = True, None
+            continue
+        if indent >= 4 and paragraph is None:
+            continue  # indented code
+        if paragraph is None:
+            paragraph = index
+    return found
+
+
+def _section_spans(lines: list[str], first_line: int) -> list[tuple[Section, int]]:
+    """Each level-2 and level-3 section, with the index of its first line after the
+    heading."""
+    headings = _headings(lines)
+    sections: list[tuple[Section, int]] = []
+    for position, (start, level, heading_end, title) in enumerate(headings):
         end = len(lines)
         # Indexes, not a slice: copying the rest of the list for every heading would make
         # a body of many headings quadratic.
         for later in range(position + 1, len(headings)):
-            later_index, later_level = headings[later]
-            if later_level <= level:
-                end = tokens[later_index].map[0]  # type: ignore[index]
+            if headings[later][1] <= level:
+                end = headings[later][0]
                 break
-        if level == 1:
+        if level not in (2, 3):
             continue
-        title = tokens[index + 1].content.strip()
-        heading_end = tokens[index].map[1]  # type: ignore[index]
-        sections.append(
-            Section(
-                level=level,
-                title=title,
-                key=heading_key(title),
-                line=first_line + start,
-                end_line=first_line + end,
-                text="\n".join(lines[heading_end:end]),
-            )
+        section = Section(
+            level=level,
+            title=title,
+            key=heading_key(title),
+            line=first_line + start,
+            end_line=first_line + end,
+            text="\n".join(lines[heading_end:end]),
         )
+        sections.append((section, heading_end))
     return sections
-
-
-def _token_range(tokens: list[Token], section: Section, first_line: int) -> range:
-    """Indexes of the tokens inside ``section`` (after its heading)."""
-    start = end = None
-    for index, tok in enumerate(tokens):
-        if tok.map is None or tok.level != 0:
-            continue
-        line = first_line + tok.map[0]
-        if start is None and line > section.line:
-            start = index
-        if line >= section.end_line:
-            end = index
-            break
-    if start is None:
-        return range(0)
-    return range(start, len(tokens) if end is None else end)
 
 
 def _first_paragraph(tokens: list[Token], item_index: int) -> Token | None:
@@ -243,16 +350,21 @@ def _whys(tokens: list[Token], span: range, first_line: int) -> tuple[list[Why],
 
 
 def parse_body(text: str, first_line: int) -> Body:
-    """Parse the body whose first line is line ``first_line`` of the file."""
-    tokens = _parser().parse(text)
+    """Parse the body whose first line is line ``first_line`` of the file. Sections come
+    from a scan of the lines; only the Timeline and Five whys sections, whose lists the
+    rules read, are parsed as Markdown."""
     lines = text.split("\n")
-    body = Body(sections=_section_spans(tokens, lines, first_line))
-    timeline = body.section("timeline")
-    if timeline is not None:
-        body.timeline = _timeline(tokens, _token_range(tokens, timeline, first_line), first_line)
-    whys = body.section("five whys")
-    if whys is not None:
-        body.whys, body.whys_problem = _whys(
-            tokens, _token_range(tokens, whys, first_line), first_line
-        )
+    spans = _section_spans(lines, first_line)
+    body = Body(sections=[section for section, _ in spans])
+    for section, content in spans:
+        if section.level != 2 or section.key not in ("timeline", "five whys"):
+            continue
+        if section.key == "timeline" and body.timeline:
+            continue
+        tokens = _parser().parse(section.text)
+        span = range(len(tokens))
+        if section.key == "timeline":
+            body.timeline = _timeline(tokens, span, first_line + content)
+        elif not body.whys:
+            body.whys, body.whys_problem = _whys(tokens, span, first_line + content)
     return body
