@@ -8,10 +8,10 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
-from coe.core.checker import check_corpus, make_context
+from coe.core.checker import make_context
 from coe.core.config import load_config
-from coe.core.corpus import load_corpus
 from coe.core.index import Index, build_index
+from coe.core.pipeline import load_and_check
 from tests.helpers import TODAY, make_repo
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "insights"
@@ -22,8 +22,7 @@ def index_of(root: Path, today: str = TODAY, use_directory_urls: bool = True) ->
     """The index of the repository at ``root``, as the plugin makes it."""
     config = load_config(None, root)
     day = date.fromisoformat(today)
-    corpus = load_corpus(config, cwd=root)
-    check_corpus(corpus, make_context(config, day))
+    corpus = load_and_check(make_context(config, day), cwd=root, jobs=1).corpus
     return build_index(corpus, day, use_directory_urls)
 
 

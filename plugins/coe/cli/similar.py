@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..core.checker import make_context
 from ..core.config import load_config
-from ..core.corpus import load_corpus
 from ..core.document import load_document
 from ..core.index import build_index
-from ..core.schema import checker_for
+from ..core.pipeline import load_and_check
 from ..core.similar import TOP_K, markdown_escape, similar_to, text_of_document
 from ..core.source import display_path
 from ..core.timeutil import resolve_today
@@ -55,12 +55,10 @@ def run(args: argparse.Namespace) -> int:
     if args.top < 1:
         print("coe: --top must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    corpus = load_corpus(config, cwd=Path.cwd())
-    # Only the schema decides what the index holds; the other rules are `coe validate`'s.
-    schema = checker_for(config.schema_path)
-    for doc in corpus.documents:
-        doc.schema_valid = doc.data is not None and schema.is_valid(doc.data)
-    index = build_index(corpus, resolve_today())
+    # Loaded and checked as the site loads them (one job: the texts are compared).
+    context = make_context(config, resolve_today())
+    corpus = load_and_check(context, jobs=1).corpus
+    index = build_index(corpus, context.today)
     target = path.absolute()
     found = next((d for d in corpus.documents if d.path == target), None)
     doc = found or load_document(

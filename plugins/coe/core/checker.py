@@ -16,7 +16,6 @@ from .findings import Finding, Hit, Severity
 from .registry import CorpusCheck, FileCheck, Rule, all_rules, get_rule
 from .rules.findings_limit import MAX_FINDINGS_PER_FILE
 from .schema import checker_for
-from .suppress import apply_suppressions
 
 
 @dataclass
@@ -79,27 +78,6 @@ def corpus_findings(corpus: Corpus, context: Context) -> list[Finding]:
                 _finding(context, rule, doc, hit) for doc, hit in check(corpus.documents, context)
             )
     return [f for f in findings if f is not None]
-
-
-def finish(
-    corpus: Corpus, findings: list[Finding], suppressed: list[Finding] | None = None
-) -> list[Finding]:
-    """Sorted by path, line and column, without what a COE suppresses (appended to
-    ``suppressed`` when given), at most so many a file."""
-    ordered = sorted(findings, key=Finding.sort_key)
-    kept, silenced = apply_suppressions(corpus.documents, ordered)
-    if suppressed is not None:
-        suppressed.extend(silenced)
-    return limit_per_file(kept)
-
-
-def check_corpus(
-    corpus: Corpus, context: Context, suppressed: list[Finding] | None = None
-) -> list[Finding]:
-    """Every finding for an already loaded corpus (see ``pipeline.load_and_check`` for
-    loading and checking in one pass)."""
-    findings = [f for doc in corpus.documents for f in file_findings(doc, context)]
-    return finish(corpus, findings + corpus_findings(corpus, context), suppressed)
 
 
 def limit_per_file(findings: list[Finding]) -> list[Finding]:

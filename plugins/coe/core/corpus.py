@@ -1,4 +1,4 @@
-"""Finding and loading every COE: one pass over the files, each parsed once."""
+"""Finding the COE files, and the corpus they make once loaded (see `pipeline.py`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .document import CoeDocument, load_document
-from .source import display_path
+from .document import CoeDocument
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -36,25 +35,3 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 class Corpus:
     config: Config
     documents: list[CoeDocument] = field(default_factory=list)
-
-    def by_id(self) -> dict[str, CoeDocument]:
-        """The first readable COE with each id."""
-        index: dict[str, CoeDocument] = {}
-        for doc in self.documents:
-            if doc.id is not None:
-                index.setdefault(doc.id, doc)
-        return index
-
-
-def load_corpus(
-    config: Config, paths: Iterable[Path] | None = None, cwd: Path | None = None
-) -> Corpus:
-    """Load the COEs at ``paths`` (default: the configured folder)."""
-    base = cwd or Path.cwd()
-    folders = list(paths) if paths else [config.coes_dir]
-    files = discover(p for p in folders if p.exists() or p.is_symlink())
-    documents = [
-        load_document(path, display_path(path, base), config.base_dir, config.max_file_bytes)
-        for path in files
-    ]
-    return Corpus(config, documents)
