@@ -230,33 +230,20 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             # repeat what the COE pages say, so search leaves them out.
             if src not in (RULES_PAGE, SCHEMA_PAGE):
                 page.meta = {"hide": ["toc"], "search": {"exclude": True}}
-            if src.startswith(("services/", "teams/")) and not src.endswith("/index.md"):
-                found = self.pages.group(src.split("/", 1)[0], src, page.url)
-                if found is not None:
-                    page.meta["title"] = html.escape(found[0])
-                    return found[1]
+            page_title = self.pages.title(src)
+            if page_title is not None:
+                page.meta["title"] = html.escape(page_title)
             return self._generated_page(src, page.url)
         return markdown
 
     def _generated_page(self, src: str, page_url: str) -> str:
-        pages = self.pages
         assert self.core is not None
-        rendered = self.insights.render(src, page_url)
-        if rendered is not None:
-            return rendered
-        if src == site_pages.COES_INDEX:
-            return pages.coes_index(page_url)
-        if src == site_pages.ACTIONS_PAGE:
-            return pages.actions(page_url)
-        if src == site_pages.SERVICES_INDEX:
-            return pages.group_index("services", page_url)
-        if src == site_pages.TEAMS_INDEX:
-            return pages.group_index("teams", page_url)
         if src == RULES_PAGE:
             return rules_page(self.core)
         if src == SCHEMA_PAGE:
             return schema_page(self.schema)
-        return ""
+        rendered = self.insights.render(src, page_url) or self.pages.render(src, page_url)
+        return rendered or ""
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files

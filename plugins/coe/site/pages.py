@@ -238,16 +238,29 @@ class SitePages:
             listing = "No COEs yet."
         return f"# {title}\n\n{listing}\n"
 
-    def group(self, kind: str, src: str, page_url: str) -> tuple[str, str] | None:
-        """(title, Markdown) of one service's or team's page."""
-        groups = self.services if kind == "services" else self.teams
+    def title(self, src: str) -> str | None:
+        """The title of a generated page whose Markdown has no heading to take it from."""
         name = self._group_names.get(src)
         if name is None:
             return None
-        title = f"{'Service' if kind == 'services' else 'Team'}: {name}"
+        return f"{'Service' if src.startswith('services/') else 'Team'}: {name}"
+
+    def render(self, src: str, page_url: str) -> str | None:
+        """The Markdown of one generated page, or ``None`` when ``src`` is not one."""
+        if src == COES_INDEX:
+            return self.coes_index(page_url)
+        if src == ACTIONS_PAGE:
+            return self.actions(page_url)
+        if src in (SERVICES_INDEX, TEAMS_INDEX):
+            return self.group_index(src.split("/", 1)[0], page_url)
+        title = self.title(src)
+        if title is None:
+            return None
+        name = self._group_names[src]
+        groups = self.services if src.startswith("services/") else self.teams
         heading = self._render("heading.html", page_url, text=title)
         table = self._table(page_url, groups[name], f"COEs of {name}", "coe-group")
-        return title, f"\n{heading}\n\n{table}\n"
+        return f"\n{heading}\n\n{table}\n"
 
     def actions(self, page_url: str) -> str:
         today = self.index.today
