@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,22 +54,34 @@ class Figure:
         return max(s.peak_mb for s in self.samples)
 
 
-def run(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Sample:
-    """Wall time and peak resident memory of one command (and nothing else)."""
-    full_env = {**os.environ, "COE_TODAY": "2026-11-27", "NO_MKDOCS_2_WARNING": "1", **(env or {})}
-    start = datetime.datetime.now()
-    # Output goes to a file, not a pipe: a full pipe would stall the child while we wait.
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(
-            command, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL, stderr=errors
-        )
+@dataclass
+class Outcome:
+    seconds: float
+    peak_mb: float
+    output: bytes
+
+
+def spawn(command: Sequence[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Outcome:
+    """Run one command alone: its wall time, peak resident memory and output."""
+    env = {**os.environ, "COE_TODAY": "2026-11-27", "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    # Output goes to files, not pipes: a full pipe would stall the child while we wait.
+    with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=errors)
         _, status, usage = os.wait4(process.pid, 0)
-        seconds = (datetime.datetime.now() - start).total_seconds()
+        seconds = time.perf_counter() - start
+        output.seek(0)
         errors.seek(0)
-        stderr = errors.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"bench: {' '.join(command)} failed:\n{stderr[-2000:]}")
-    return Sample(seconds, usage.ru_maxrss / 1024)
+        out, err = output.read(), errors.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) not in ok:
+        raise SystemExit(f"bench: {' '.join(command)} failed:\n{err[-2000:]}")
+    return Outcome(seconds, usage.ru_maxrss / 1024, out)
+
+
+def run(command: Sequence[str], cwd: Path) -> Sample:
+    """Wall time and peak memory of a command that may report findings (exit 1)."""
+    outcome = spawn(command, cwd, ok=(0, 1))
+    return Sample(outcome.seconds, outcome.peak_mb)
 
 
 def repeat(name: str, runs: int, once: Callable[..., Sample], *args: Any) -> Figure:
@@ -128,7 +141,8 @@ SIMILAR = textwrap.dedent(
     from coe.core.pipeline import load_and_check
     from coe.core.similar import similar_index
     context = make_context(load_config(), date(2026, 11, 27))
-    index = build_index(load_and_check(context).corpus, context.today)
+    # One job: the suggestions compare the COEs' text, which pool workers do not return.
+    index = build_index(load_and_check(context, jobs=1).corpus, context.today)
     start = time.perf_counter()
     similar_index(index.entries)
     print(time.perf_counter() - start)
@@ -138,16 +152,8 @@ SIMILAR = textwrap.dedent(
 
 def printed_times(command: Sequence[str], cwd: Path) -> tuple[list[float], float]:
     """The timings a command prints about itself, and its peak memory in MB."""
-    full_env = {**os.environ, "COE_TODAY": "2026-11-27", "NO_MKDOCS_2_WARNING": "1"}
-    with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(command, cwd=cwd, env=full_env, stdout=output, stderr=errors)
-        _, status, usage = os.wait4(process.pid, 0)
-        output.seek(0)
-        errors.seek(0)
-        out, err = output.read(), errors.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"bench: {' '.join(command)} failed:\n{err[-2000:]}")
-    return [float(v) for v in out.split()], usage.ru_maxrss / 1024
+    outcome = spawn(command, cwd)
+    return [float(v) for v in outcome.output.split()], outcome.peak_mb
 
 
 def inner_time(command: Sequence[str], cwd: Path) -> Sample:
