@@ -1,8 +1,8 @@
 """The Markdown body as the rules see it: sections, timeline entries and whys, with lines.
 
-Only block structure is parsed (markdown-it-py with its inline rule disabled): headings,
-lists and paragraphs are all the rules need, and inline parsing is most of the cost.
-Every line is a 1-based line of the file, front-matter included.
+Only block structure is read, never inline markup: headings come from a line scan, and
+the Timeline and Five whys lists from the outline in ``blocks``. Every line is a 1-based
+line of the file, front-matter included.
 """
 
 from __future__ import annotations
@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from functools import cache
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from .blocks import Block, Item, ListStart, Paragraph, outline
 
 # The contract's sections, in order, by the key a heading is matched with.
 REQUIRED_SECTIONS: tuple[str, ...] = (
@@ -38,13 +36,6 @@ _TIMESTAMP = re.compile(
     re.DOTALL,
 )
 _SPACES = re.compile(r"\s+")
-
-
-@cache
-def _parser() -> MarkdownIt:
-    # Headings and lists are all the rules need: tables (found by the Metrics rule in the
-    # text) and inline markup are left unparsed, which is most of the cost.
-    return MarkdownIt("commonmark").disable("inline")
 
 
 def heading_key(text: str) -> str:
@@ -294,65 +285,50 @@ def _section_spans(lines: list[str], first_line: int) -> list[tuple[Section, int
     return sections
 
 
-def _first_paragraph(tokens: list[Token], item_index: int) -> Token | None:
-    """The inline token of a list item's first paragraph."""
-    for tok in tokens[item_index + 1 :]:
-        if tok.type == "inline":
-            return tok
-        if tok.type in ("list_item_close", "bullet_list_open", "ordered_list_open"):
-            return None
-    return None
-
-
-def _timeline(tokens: list[Token], span: range, first_line: int) -> list[TimelineEntry]:
+def _timeline(blocks: list[Block], first_line: int) -> list[TimelineEntry]:
+    """Entries are the items of the lists from the first top-level bullet list on; a
+    nested item that starts with "Gap:" notes the gap after the entry above it."""
     entries: list[TimelineEntry] = []
-    list_level: int | None = None
-    for index in span:
-        tok = tokens[index]
-        if tok.type == "bullet_list_open" and tok.level == 0 and list_level is None:
-            list_level = 1
-        if list_level is None or tok.type != "list_item_open" or tok.map is None:
+    started = False
+    for block in blocks:
+        if isinstance(block, ListStart) and not block.ordered:
+            started = True
+        if not started or not isinstance(block, Item):
             continue
-        inline = _first_paragraph(tokens, index)
-        text = inline.content if inline else ""
-        if tok.level == list_level:
-            time, problem, event = parse_timestamp(text)
-            entries.append(TimelineEntry(first_line + tok.map[0], event, time, problem))
-        elif tok.level == list_level + 2 and entries and text.lower().startswith("gap:"):
+        if block.depth == 1:
+            time, problem, event = parse_timestamp(block.text)
+            entries.append(TimelineEntry(first_line + block.line, event, time, problem))
+        elif entries and block.text.lower().startswith("gap:"):
             last = entries[-1]
             if last.gap_note is None:
-                entries[-1] = TimelineEntry(
-                    last.line, last.text, last.time, last.problem, text[4:].strip()
-                )
+                note = block.text[4:].strip()
+                entries[-1] = TimelineEntry(last.line, last.text, last.time, last.problem, note)
     return entries
 
 
-def _whys(tokens: list[Token], span: range, first_line: int) -> tuple[list[Why], str]:
+def _whys(blocks: list[Block], first_line: int) -> tuple[list[Why], str]:
+    """The whys are the items of the first top-level numbered list; the paragraphs above
+    it state the problem."""
     whys: list[Why] = []
     problem: list[str] = []
     in_list = False
-    for index in span:
-        tok = tokens[index]
-        if tok.type == "ordered_list_open" and tok.level == 0:
-            if whys:
+    for block in blocks:
+        if isinstance(block, ListStart):
+            if block.ordered and whys:
                 break
-            in_list = True
-        elif tok.type == "ordered_list_close" and tok.level == 0:
+            in_list = block.ordered
+        elif isinstance(block, Paragraph):
             in_list = False
-        elif in_list and tok.type == "list_item_open" and tok.level == 1 and tok.map:
-            inline = _first_paragraph(tokens, index)
-            whys.append(
-                Why(len(whys) + 1, first_line + tok.map[0], inline.content if inline else "")
-            )
-        elif not whys and not in_list and tok.type == "inline" and tok.level == 1:
-            problem.append(tok.content)
+            if not whys:
+                problem.append(block.text)
+        elif in_list and block.depth == 1:
+            whys.append(Why(len(whys) + 1, first_line + block.line, block.text))
     return whys, "\n".join(problem)
 
 
 def parse_body(text: str, first_line: int) -> Body:
     """Parse the body whose first line is line ``first_line`` of the file. Sections come
-    from a scan of the lines; only the Timeline and Five whys sections, whose lists the
-    rules read, are parsed as Markdown."""
+    from a scan of the lines; the Timeline and Five whys lists from their outlines."""
     lines = text.split("\n")
     spans = _section_spans(lines, first_line)
     body = Body(sections=[section for section, _ in spans])
@@ -361,10 +337,9 @@ def parse_body(text: str, first_line: int) -> Body:
             continue
         if section.key == "timeline" and body.timeline:
             continue
-        tokens = _parser().parse(section.text)
-        span = range(len(tokens))
+        blocks = outline(section.text)
         if section.key == "timeline":
-            body.timeline = _timeline(tokens, span, first_line + content)
+            body.timeline = _timeline(blocks, first_line + content)
         elif not body.whys:
-            body.whys, body.whys_problem = _whys(tokens, span, first_line + content)
+            body.whys, body.whys_problem = _whys(blocks, first_line + content)
     return body
