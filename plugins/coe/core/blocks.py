@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,10 @@ Block = Paragraph | ListStart | Item
 
 @cache
 def _parser() -> MarkdownIt:
-    # Inline markup is left unparsed: block structure is all the outline needs.
+    # Imported here: most runs never need it. Inline markup is left unparsed, since block
+    # structure is all the outline needs.
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").disable("inline")
 
 

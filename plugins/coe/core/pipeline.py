@@ -11,11 +11,13 @@ COE. The output of a run never depends on the cache.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -77,14 +79,20 @@ def _load_and_check(path: Path, display: str, context: Context) -> _Result:
     return doc, kept, silenced
 
 
+def _shallow(path: tuple[str | int, ...]) -> bool:
+    return len(path) <= 1 or (len(path) == 2 and path[0] == "related")
+
+
 def _slim(doc: CoeDocument) -> CoeDocument:
     """What the cross-COE rules and the index need of a document checked in a worker: its
-    front-matter and positions, not its text (which would cost more to send back than to
-    parse)."""
+    front-matter and the positions of top-level keys and relations, not its text (which
+    would cost more to send back than to parse)."""
     if doc.split is not None:
         doc.split = Split("", doc.split.yaml_line, "", doc.split.body_line)
     if doc.yaml is not None:
         doc.yaml.plain_text = {}
+        doc.yaml.keys = {path: at for path, at in doc.yaml.keys.items() if _shallow(path)}
+        doc.yaml.values = {path: at for path, at in doc.yaml.values.items() if _shallow(path)}
     doc.text = None
     doc.body = None
     return doc
@@ -124,6 +132,21 @@ def _in_parallel(items: list[tuple[Path, str]], context: Context, jobs: int) -> 
         return [result for batch in pool.map(_work, batches) for result in batch]
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cycle collector while documents are built (and in forked workers, which
+    inherit the pause). Loading makes millions of small objects and no reference cycles
+    worth collecting, and the collector would otherwise traverse the growing heap again
+    and again: a fifth of the time of a 10,000-COE run."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_and_check(
     context: Context,
     paths: Iterable[Path] | None = None,
@@ -158,10 +181,11 @@ def load_and_check(
             todo.append((path, display))
 
     workers = _jobs(len(todo), jobs)
-    if workers > 1:
-        fresh = _in_parallel(todo, context, workers)
-    else:
-        fresh = [_load_and_check(path, display, context) for path, display in todo]
+    with _no_cycle_collection():
+        if workers > 1:
+            fresh = _in_parallel(todo, context, workers)
+        else:
+            fresh = [_load_and_check(path, display, context) for path, display in todo]
     for (path, display), result in zip(todo, fresh, strict=True):
         results[path] = result
         key = keys.get(path)

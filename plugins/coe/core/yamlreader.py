@@ -38,6 +38,7 @@ _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(
     r"[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]+(?:[eE][-+]?[0-9]+)?|(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+)"
 )
+_NUMBER_START = frozenset("0123456789+-")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _DUPLICATE = "\x00duplicate"  # the key under which a duplicate's value is read and dropped
@@ -45,6 +46,10 @@ _DUPLICATE = "\x00duplicate"  # the key under which a duplicate's value is read 
 _YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
 _STR_TAGS = frozenset({None, "!", "tag:yaml.org,2002:str"})
 _COLLECTION_TAGS = frozenset({None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_DOCUMENT_START = yaml.DocumentStartEvent
 
 
 def resolve_plain(text: str) -> Any:
@@ -53,6 +58,8 @@ def resolve_plain(text: str) -> Any:
         return None
     if text in _BOOLS:
         return _BOOLS[text]
+    if text[0] not in _NUMBER_START:  # most keys and values: no need for the patterns
+        return text
     if _INT.fullmatch(text):
         try:
             return int(text)
@@ -187,9 +194,13 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
         top.key_pos = pos(event.start_mark)
 
     try:
+        event: Any
         for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.ScalarEvent):
-                _check_anchor(event, refuse)
+            # Exact classes, tested most frequent first: libyaml emits no subclasses.
+            kind = type(event)
+            if kind is _SCALAR:
+                if event.anchor is not None:
+                    _check_anchor(event, refuse)
                 if event.tag not in _STR_TAGS:
                     refuse(
                         "yaml-tag", f"tag {event.tag} is not allowed: remove it", event.start_mark
@@ -199,7 +210,7 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
                 else:
                     value = resolve_plain(event.value)
                     place(value, event, None if isinstance(value, str) else event.value)
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
                 _check_anchor(event, refuse)
                 if event.tag not in _COLLECTION_TAGS:
                     refuse(
@@ -211,9 +222,7 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
                         f"values are nested more than {MAX_DEPTH} levels deep",
                         event.start_mark,
                     )
-                container: dict[str, Any] | list[Any] = (
-                    {} if isinstance(event, yaml.MappingStartEvent) else []
-                )
+                container: dict[str, Any] | list[Any] = {} if kind is _MAPPING_START else []
                 if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
                     refuse(
                         "yaml-key",
@@ -229,15 +238,15 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
                         parent_path = (*top.path, len(top.container))
                 place(container, event)
                 stack.append(_Frame(container, parent_path))
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
                 stack.pop()
-            elif isinstance(event, yaml.AliasEvent):
+            elif kind is _ALIAS:
                 refuse(
                     "yaml-alias",
                     f"alias *{event.anchor} is not allowed: write the value out in full",
                     event.start_mark,
                 )
-            elif isinstance(event, yaml.DocumentStartEvent):
+            elif kind is _DOCUMENT_START:
                 documents += 1
                 if documents > 1:
                     refuse(

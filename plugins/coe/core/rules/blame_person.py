@@ -29,9 +29,9 @@ def _names(authors: object) -> list[str]:
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
-def _pattern(doc: CoeDocument) -> re.Pattern[str]:
-    names = "|".join(re.escape(name) for name in _names(doc.get("authors")))
-    subject = rf"{_HANDLE}|(?<!\w)(?:{names})(?!\w)" if names else _HANDLE
+def _pattern(names: list[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(name) for name in names)
+    subject = rf"{_HANDLE}|(?<!\w)(?:{alternatives})(?!\w)" if names else _HANDLE
     return re.compile(rf"(?P<who>{subject}){_GAP}(?P<what>(?i:{_FAILURE}))\b")
 
 
@@ -64,12 +64,18 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     title, impact summary and action-item titles.
     """
     assert doc.body is not None and doc.split is not None
-    pattern = _pattern(doc)
+    names = _names(doc.get("authors"))
+    pattern = _pattern(names)
     for path, value in free_text(doc):
         for found in pattern.finditer(value):
             line, column = doc.position(*path)
             yield Hit(_message(found), line, column, "/" + "/".join(map(str, path)))
-    prose = body_prose(doc.split.body)
+    body = doc.split.body
+    # The subject is matched as written, so a body with no "@" and no author's name cannot
+    # match: skip the pattern, which tries every position.
+    if "@" not in body and not any(name in body for name in names):
+        return
+    prose = body_prose(body)
     for found in pattern.finditer(prose.text):
         index, column = prose.locate(found.start())
         yield Hit(_message(found), doc.split.body_line + index, column)

@@ -32,6 +32,18 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
 
 
+@cache
+def _longest_words(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(max(p.split(), key=len).casefold() for p in phrases if p.strip())
+
+
+def _may_match(text: str, phrases: tuple[str, ...]) -> bool:
+    """A cheap test that skips the pattern (whose leading look-behind makes every position
+    a candidate) on the many bodies where the longest word of every phrase is missing."""
+    folded = text.casefold()
+    return any(word in folded for word in _longest_words(phrases))
+
+
 def _message(found: str) -> str:
     found = " ".join(found.split())
     key = found.lower()
@@ -80,6 +92,8 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             line, column = doc.position(*path)
             pointer = "/" + "/".join(map(str, path))
             yield Hit(_message(found[0]), line, column, pointer)
+    if not _may_match(doc.split.body, context.config.blame_phrases):
+        return
     prose = body_prose(doc.split.body)
     for found in pattern.finditer(prose.text):
         index, column = prose.locate(found.start())
