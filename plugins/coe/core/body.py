@@ -25,6 +25,9 @@ REQUIRED_SECTIONS: tuple[str, ...] = (
     "related items",
 )
 INCIDENT_QUESTIONS: tuple[str, ...] = ("detection", "diagnosis", "mitigation", "prevention")
+# The sections whose text is read after checking (to compare incidents); the others only
+# by their lines.
+PROSE_SECTIONS: tuple[str, ...] = ("incident summary", "impact")
 
 _TIMESTAMP = re.compile(
     r"(?P<wrap>\*\*|`)?"
@@ -82,6 +85,17 @@ class Body:
     def section(self, key: str, level: int = 2) -> Section | None:
         """The first section with this heading key at this level."""
         return next((s for s in self.sections if s.key == key and s.level == level), None)
+
+    def trimmed(self) -> Body:
+        """What is read of a body once it is checked: every section's place, the text of
+        ``PROSE_SECTIONS`` and the whys, without the timeline."""
+        sections = [
+            s
+            if s.key in PROSE_SECTIONS and s.level == 2
+            else Section(s.level, s.title, s.key, s.line, s.end_line, "")
+            for s in self.sections
+        ]
+        return Body(sections=sections, whys=self.whys, whys_problem=self.whys_problem)
 
     def subsections(self, parent: Section) -> list[Section]:
         return [

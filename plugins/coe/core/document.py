@@ -50,11 +50,37 @@ class CoeDocument:
                 return None
         return node
 
+    def trim(self, keep_body: bool) -> None:
+        """Drop what only the per-file checks read, once they have run: the text, the
+        timeline, and the positions of nested values (the cross-COE rules point at
+        top-level keys and relations). With ``keep_body`` the body's text, its sections'
+        places and its prose stay, for pages and similarity; without it only the
+        front-matter values stay. A COE with ``coe-ignore`` comments keeps its text, so
+        that findings of the cross-COE rules can still be silenced."""
+        if self.text is not None and "coe-ignore" not in self.text.lower():
+            self.text = None
+        self.hits = []
+        if self.yaml is not None:
+            yaml = self.yaml
+            yaml.plain_text = {}
+            yaml.keys = {path: at for path, at in yaml.keys.items() if _shallow(path)}
+            yaml.values = {path: at for path, at in yaml.values.items() if _shallow(path)}
+        if self.split is not None:
+            split = self.split
+            body = split.body if keep_body or self.text is not None else ""
+            self.split = Split("", split.yaml_line, body, split.body_line)
+        if self.body is not None:
+            self.body = self.body.trimmed() if keep_body else None
+
     def position(self, *path: str | int) -> tuple[int, int]:
         """Where a finding about this front-matter path should point."""
         if not path or self.yaml is None:
             return (self.opener_line, 1)
         return self.yaml.position(path)
+
+
+def _shallow(path: tuple[str | int, ...]) -> bool:
+    return len(path) <= 1 or (len(path) == 2 and path[0] == "related")
 
 
 def _kind(value: Any) -> str:

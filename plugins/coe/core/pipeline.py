@@ -3,7 +3,9 @@ corpus is large, and reused from the previous run when the file has not changed.
 
 Per-file work (read, parse, schema, file rules) is independent from file to file, so
 large corpora are spread over a process pool; the cross-COE rules then run once over the
-results. Under ``mkdocs serve`` each rebuild reuses the parsed COEs and their per-file
+results. Each checked document is trimmed to what later stages read, which keeps memory
+flat at 10,000 COEs and makes results cheap to send back from workers. Under
+``mkdocs serve`` each rebuild reuses the parsed COEs and their per-file
 findings for files whose size and modification time are unchanged (and only while the
 configuration, the schema file and today are the same), so saving one COE re-parses one
 COE. The output of a run never depends on the cache.
@@ -11,6 +13,7 @@ COE. The output of a run never depends on the cache.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
@@ -28,7 +31,6 @@ from .context import Context
 from .corpus import Corpus, discover
 from .document import CoeDocument, load_document
 from .findings import Finding
-from .frontmatter import Split
 from .source import display_path
 from .suppress import apply_suppressions
 
@@ -62,50 +64,33 @@ def _stat_key(path: Path) -> _Key | None:
     return (str(path), own.st_mtime_ns, own.st_ino, info.st_mtime_ns, info.st_size, info.st_ino)
 
 
-def _fingerprint(context: Context) -> str:
-    """What per-file results depend on besides the file: settings, schema file, today."""
+def _fingerprint(context: Context, keep_body: bool) -> str:
+    """What per-file results depend on besides the file: settings, schema file, today,
+    and how much of each document is kept."""
     schema = _stat_key(context.schema.path)
-    return repr((context.config, schema, context.today))
+    return repr((context.config, schema, context.today, keep_body))
 
 
 _Result = tuple[CoeDocument, list[Finding], list[Finding]]
 
 
-def _load_and_check(path: Path, display: str, context: Context) -> _Result:
-    """One COE loaded and checked on its own: (document, findings, suppressed findings)."""
+def _load_and_check(path: Path, display: str, context: Context, keep_body: bool) -> _Result:
+    """One COE loaded and checked on its own: (document, findings, suppressed findings).
+    The document is trimmed to what later stages read (see ``CoeDocument.trim``)."""
     config = context.config
     doc = load_document(path, display, config.base_dir, config.max_file_bytes)
     kept, silenced = apply_suppressions([doc], file_findings(doc, context))
+    doc.trim(keep_body)
     return doc, kept, silenced
-
-
-def _shallow(path: tuple[str | int, ...]) -> bool:
-    return len(path) <= 1 or (len(path) == 2 and path[0] == "related")
-
-
-def _slim(doc: CoeDocument) -> CoeDocument:
-    """What the cross-COE rules and the index need of a document checked in a worker: its
-    front-matter and the positions of top-level keys and relations, not its text (which
-    would cost more to send back than to parse)."""
-    if doc.split is not None:
-        doc.split = Split("", doc.split.yaml_line, "", doc.split.body_line)
-    if doc.yaml is not None:
-        doc.yaml.plain_text = {}
-        doc.yaml.keys = {path: at for path, at in doc.yaml.keys.items() if _shallow(path)}
-        doc.yaml.values = {path: at for path, at in doc.yaml.values.items() if _shallow(path)}
-    doc.text = None
-    doc.body = None
-    return doc
 
 
 def _init_worker(config: Config, today: date) -> None:
     _worker_context[:] = [make_context(config, today)]
 
 
-def _work(batch: Sequence[tuple[Path, str]]) -> list[_Result]:
+def _work(batch: Sequence[tuple[Path, str]], keep_body: bool) -> list[_Result]:
     context = _worker_context[0]
-    results = [_load_and_check(path, display, context) for path, display in batch]
-    return [(_slim(doc), kept, silenced) for doc, kept, silenced in results]
+    return [_load_and_check(path, display, context, keep_body) for path, display in batch]
 
 
 def _jobs(count: int, jobs: int | None) -> int:
@@ -119,7 +104,9 @@ def _jobs(count: int, jobs: int | None) -> int:
     return max(1, min(cores or 1, 8))
 
 
-def _in_parallel(items: list[tuple[Path, str]], context: Context, jobs: int) -> list[_Result]:
+def _in_parallel(
+    items: list[tuple[Path, str]], context: Context, jobs: int, keep_body: bool
+) -> list[_Result]:
     size = max(1, len(items) // (jobs * 4))
     batches = [items[start : start + size] for start in range(0, len(items), size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -129,7 +116,8 @@ def _in_parallel(items: list[tuple[Path, str]], context: Context, jobs: int) -> 
         initializer=_init_worker,
         initargs=(context.config, context.today),
     ) as pool:
-        return [result for batch in pool.map(_work, batches) for result in batch]
+        work = functools.partial(_work, keep_body=keep_body)
+        return [result for batch in pool.map(work, batches) for result in batch]
 
 
 @contextmanager
@@ -154,18 +142,19 @@ def load_and_check(
     *,
     reuse: bool = False,
     jobs: int | None = None,
+    keep_body: bool = False,
 ) -> Checked:
     """Load and check the COEs at ``paths`` (default: the configured folder). ``reuse``
-    keeps parsed files between calls in this process (for ``mkdocs serve``). With more
-    than one job, documents come back without their text and body (see ``_slim``):
-    pass ``jobs=1`` when they are to be rendered."""
+    keeps parsed files between calls in this process (for ``mkdocs serve``). Documents
+    come back trimmed to their front-matter, or with ``keep_body`` to what pages and
+    similarity read too (see ``CoeDocument.trim``)."""
     config = context.config
     base = cwd or Path.cwd()
     folders = list(paths) if paths else [config.coes_dir]
     files = discover(p for p in folders if p.exists() or p.is_symlink())
     items = [(path, display_path(path, base)) for path in files]
 
-    fingerprint = _fingerprint(context)
+    fingerprint = _fingerprint(context, keep_body)
     if not reuse or _cache_owner != [fingerprint]:
         _cache.clear()
         _cache_owner[:] = [fingerprint]
@@ -183,9 +172,9 @@ def load_and_check(
     workers = _jobs(len(todo), jobs)
     with _no_cycle_collection():
         if workers > 1:
-            fresh = _in_parallel(todo, context, workers)
+            fresh = _in_parallel(todo, context, workers, keep_body)
         else:
-            fresh = [_load_and_check(path, display, context) for path, display in todo]
+            fresh = [_load_and_check(p, shown, context, keep_body) for p, shown in todo]
     for (path, display), result in zip(todo, fresh, strict=True):
         results[path] = result
         key = keys.get(path)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from itertools import filterfalse
 from typing import Any
 
-from .body import Body
+from .body import PROSE_SECTIONS, Body
 from .document import CoeDocument
 from .index import CoeEntry
 from .relations import related_id
@@ -127,7 +127,7 @@ def body_text(body: Body | None) -> list[str]:
     if body is None:
         return []
     out: list[str] = []
-    for key in ("incident summary", "impact"):
+    for key in PROSE_SECTIONS:
         section = body.section(key)
         if section is not None:
             out.append(section.text)

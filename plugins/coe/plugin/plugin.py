@@ -88,8 +88,8 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(f"coe plugin: {exc}") from exc
         outside = self._drop_links_outside(files, core)
         # Parsed COEs are kept between the rebuilds of `mkdocs serve`: saving one COE
-        # re-reads that COE only. One job: the pages need each COE's text and body.
-        checked = load_and_check(context, cwd=core.base_dir, reuse=True, jobs=1)
+        # re-reads that COE only. The pages need each COE's body: keep it.
+        checked = load_and_check(context, cwd=core.base_dir, reuse=True, keep_body=True)
         corpus, findings, silenced = checked.corpus, checked.findings, checked.suppressed
         for finding in findings:
             message = f"{finding.path}:{finding.line}: [{finding.rule}] {finding.message}"

@@ -1,0 +1,74 @@
+"""coe.core.pipeline: a pool of workers gives what one process gives, and checked
+documents keep what pages, similarity and the cross-COE rules read."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from coe.core.checker import make_context
+from coe.core.config import load_config
+from coe.core.pipeline import Checked, load_and_check
+from tests.helpers import ROOT, TODAY, make_repo
+
+PRACTICE = ROOT / "tests" / "fixtures" / "practice"
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example COEs and every practice fixture: findings of most rules, suppressions."""
+    files = {
+        f"coes/{path.relative_to(ROOT / 'coes').as_posix()}": path.read_text(encoding="utf-8")
+        for path in ROOT.joinpath("coes").rglob("*.md")
+    }
+    files.update(
+        {f"coes/practice/{p.name}": p.read_text(encoding="utf-8") for p in PRACTICE.glob("*.md")}
+    )
+    return make_repo(tmp_path_factory.mktemp("pipeline"), files)
+
+
+def check(root: Path, jobs: int, keep_body: bool) -> Checked:
+    context = make_context(load_config(None, root), date.fromisoformat(TODAY))
+    return load_and_check(context, cwd=root, jobs=jobs, keep_body=keep_body)
+
+
+@pytest.mark.parametrize("keep_body", [False, True])
+def test_two_workers_give_the_same_documents_and_findings_as_one_process(
+    repo: Path, keep_body: bool
+) -> None:
+    alone, pooled = check(repo, 1, keep_body), check(repo, 2, keep_body)
+    assert pooled.findings == alone.findings
+    assert pooled.suppressed == alone.suppressed
+    assert pooled.corpus.documents == alone.corpus.documents
+    assert len(alone.findings) > 40 and alone.suppressed
+
+
+def test_documents_kept_for_pages_have_their_body_places_and_prose(repo: Path) -> None:
+    docs = {doc.display: doc for doc in check(repo, 1, keep_body=True).corpus.documents}
+    doc = docs["coes/2026/COE-2026-003-label-printing-timeouts.md"]
+    source = (repo / doc.display).read_text(encoding="utf-8")
+    assert doc.split is not None and doc.body is not None
+    assert doc.split.body and doc.split.body in source
+    summary, timeline = doc.body.section("incident summary"), doc.body.section("timeline")
+    assert summary is not None and summary.text.strip()
+    assert timeline is not None and timeline.text == "" and timeline.end_line > timeline.line
+    assert doc.body.whys and doc.body.timeline == []
+    assert doc.text is None and doc.data is not None
+
+
+def test_front_matter_documents_keep_top_level_and_relation_positions_only(repo: Path) -> None:
+    docs = {doc.display: doc for doc in check(repo, 1, keep_body=False).corpus.documents}
+    doc = docs["coes/2026/COE-2026-004-webhook-backlog-poison-message.md"]
+    assert doc.body is None and doc.split is not None and doc.split.body == ""
+    assert doc.yaml is not None
+    assert ("id",) in doc.yaml.keys and ("related", 0) in doc.yaml.values
+    assert not [path for path in doc.yaml.values if path[:1] == ("action_items",) and path[1:]]
+
+
+def test_a_coe_with_coe_ignore_comments_keeps_its_text(repo: Path) -> None:
+    documents = check(repo, 1, keep_body=False).corpus.documents
+    ignoring = [doc for doc in documents if doc.text is not None]
+    assert ignoring
+    assert all("coe-ignore" in doc.text.lower() for doc in ignoring if doc.text)
