@@ -920,9 +920,19 @@ def test_hostile_title_is_html_escaped_in_the_search_index(site: Site) -> None:
             assert raw not in doc["title"] and raw not in doc["text"], doc["location"]
     by_location = {doc["location"]: doc for doc in docs}
     assert HOSTILE in html_text(by_location[COES[HOSTILE_ID].url]["title"])
-    assert HOSTILE in html_text(by_location[f"{COES[HOSTILE_ID].url}#coe-title"]["title"])
     # Listings repeat the COE pages' facts: they are left out of search.
     assert "coes/" not in by_location and "actions/" not in by_location
+
+
+def test_search_finds_a_coe_by_its_card_and_action_items_as_text(site: Site) -> None:
+    docs = site.json("search/search_index.json")["docs"]
+    url = COES[HOSTILE_ID].url
+    data = COES[HOSTILE_ID].data
+    found = " ".join(html_text(doc["text"]) for doc in docs if doc["location"].startswith(url))
+    for value in (data["team"], data["impact"]["summary"], data["action_items"][0]["title"]):
+        assert " ".join(value.split()) in found
+    # The card is words in the page's entry, not a section (and a result) of its own.
+    assert not [doc for doc in docs if doc["location"].startswith(f"{url}#coe-")]
 
 
 @pytest.mark.parametrize("raw", RAW_MARKUP)

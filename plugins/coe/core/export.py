@@ -81,10 +81,11 @@ def action_items_document(items: list[ActionItem], index: Index, generated: str)
 
 
 def to_json(document: dict[str, Any]) -> str:
-    """Pretty JSON in which ``<``, ``>`` and ``&`` are written as escapes, so a consumer
+    """Compact JSON in which ``<``, ``>`` and ``&`` are written as escapes, so a consumer
     that pastes a value into HTML without escaping cannot be tricked by a hostile title.
-    The parsed values are unchanged."""
-    text = json.dumps(document, indent=2, ensure_ascii=False)
+    The parsed values are unchanged. Compact, because programs read it (and ``json``'s
+    indenting encoder is pure Python, several times slower on 10,000 COEs)."""
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 

@@ -18,7 +18,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from ..core.checker import make_context
 from ..core.config import Config
@@ -144,7 +146,12 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             self._add(files, config, src, "")
         for src, content in self.insights.extra_files().items():
             self._add(files, config, src, content)
-        self._add(files, config, "api/coes.json", to_json(coes_document(self.index, generated)))
+        self._add(
+            files,
+            config,
+            "api/coes.json",
+            to_json(coes_document(self.index, generated)),
+        )
         items = self.index.items
         self._add(
             files,
@@ -259,7 +266,18 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
                 return None
             return relative_url(entry.url, page.url)
 
-        return link_ids(self.pages.restore(html), url_for)
+        # The generated HTML goes in after linking (it links its own ids) and, for now, as
+        # plain text: `on_page_context` puts the HTML in once the search index is made.
+        return self.pages.searchable(link_ids(html, url_for))
+
+    # After every other plugin's page context, the search index among them.
+    @event_priority(-100)
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        if self.config.enabled and self.core is not None and page.content is not None:
+            page.content = self.pages.restore(page.content)
+        return context
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

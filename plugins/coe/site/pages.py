@@ -22,11 +22,15 @@ from ..core.findings import Finding
 from ..core.index import CoeEntry, Index, item_anchor
 from ..core.suppress import Suppression, suppressions
 from ..core.timeutil import parse_datetime
+from .autolink import link_ids
 from .urls import relative_url, slug
 
 SOON_DAYS = 14
 PLACEHOLDER = "\n<!--coe-html:{}-->\n"
 _PLACEHOLDER = re.compile(r"<!--coe-html:(\d+)-->")
+_SEARCH_TEXT = "data-coe-search-text"
+_RESTORE = re.compile(rf"<!--coe-html:(\d+)-->(?:<p {_SEARCH_TEXT}>[^<]*</p>)?")
+_TAGS = re.compile(r"<[^>]*>")
 COES_INDEX = "coes/index.md"
 ACTIONS_PAGE = "actions.md"
 SERVICES_INDEX = "services/index.md"
@@ -116,9 +120,17 @@ class SitePages:
     def url(self, src: str) -> str:
         return src_to_url(src, self.use_directory_urls)
 
-    def _render(self, template: str, page_url: str, **values: Any) -> str:
+    def _render(self, template: str, page_url: str, own: str | None = None, **values: Any) -> str:
         def rel(target: str) -> str:
             return relative_url(target, page_url)
+
+        def url_for(coe_id: str) -> str | None:
+            entry = self.index.by_id.get(coe_id)
+            return None if entry is None or coe_id == own else rel(entry.url)
+
+        def linked(text: Any) -> Markup:
+            """Free text with the ids of other COEs linked, as in the author's body."""
+            return Markup(link_ids(str(escape(text)), url_for))
 
         def coe_link(coe_id: str) -> Any:
             entry = self.index.by_id.get(coe_id)
@@ -133,6 +145,7 @@ class SitePages:
             .get_template(template)
             .render(
                 rel=rel,
+                linked=linked,
                 coe_link=coe_link,
                 coe_url=lambda coe_id: self.index.by_id[coe_id].url,
                 service_url=lambda name: self.url(group_page("services", name)),
@@ -149,9 +162,21 @@ class SitePages:
         self._stash[key] = html
         return PLACEHOLDER.format(key)
 
+    def searchable(self, content: str) -> str:
+        """The converted page as the search index should read it: after each placeholder,
+        the text of its HTML without the markup (tables and cards cost the indexer far
+        more than their words are worth)."""
+
+        def text_of(match: re.Match[str]) -> str:
+            words = " ".join(_TAGS.sub(" ", self._stash.get(int(match[1]), "")).split())
+            return f"{match[0]}<p {_SEARCH_TEXT}>{words}</p>"
+
+        return _PLACEHOLDER.sub(text_of, content)
+
     def restore(self, content: str) -> str:
-        """The converted page with each placeholder replaced by its HTML."""
-        return _PLACEHOLDER.sub(lambda m: self._stash.pop(int(m[1]), ""), content)
+        """The page with each placeholder (and the search text after it) replaced by its
+        HTML."""
+        return _RESTORE.sub(lambda m: self._stash.pop(int(m[1]), ""), content)
 
     def sources(self) -> list[str]:
         """Every generated page's source path."""
@@ -168,14 +193,19 @@ class SitePages:
         assert doc.split is not None
         body_lines = doc.split.body.split("\n")
         first = doc.split.body_line
-        card = self._render("card.html", page_url, entry=entry)
-        items = self._render("action_items.html", page_url, entry=entry)
+        card = self._render("card.html", page_url, own=entry.id, entry=entry)
+        items = self._render("action_items.html", page_url, own=entry.id, entry=entry)
         related_entries = entry.data.get("related") or []
         external = [r for r in related_entries if isinstance(r, dict) and "url" in r]
         # A relation both COEs wrote down is shown once, as this COE wrote it.
         backlinks = [link for link in entry.backlinks if link not in entry.relations]
         related = self._render(
-            "related.html", page_url, entry=entry, backlinks=backlinks, external=external
+            "related.html",
+            page_url,
+            own=entry.id,
+            entry=entry,
+            backlinks=backlinks,
+            external=external,
         )
         insertions: dict[int, str] = {}
         for key, html in (("action items", items), ("related items", related)):

@@ -18,9 +18,22 @@ def relative_url(target: str, page_url: str) -> str:
     page at ``page_url`` (``''`` for the home page)."""
     base = posixpath.dirname(page_url) if not page_url.endswith("/") else page_url.rstrip("/")
     path, _, fragment = target.partition("#")
-    relative = posixpath.relpath(path or ".", base or ".")
+    relative = _relpath(path or ".", base or ".")
     if path.endswith("/") and not relative.endswith("/"):
         relative += "/"
     if relative == "./":
         relative = "./"
     return relative + (f"#{fragment}" if fragment else "")
+
+
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath`` for site paths, without its two absolute-path lookups (a page
+    of the site links to hundreds of others)."""
+    if ".." in path or ".." in start:
+        return posixpath.relpath(path, start)
+    to = [part for part in path.split("/") if part and part != "."]
+    base = [part for part in start.split("/") if part and part != "."]
+    common = 0
+    while common < min(len(to), len(base)) and to[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + to[common:]) or "."
