@@ -141,8 +141,8 @@ SIMILAR = textwrap.dedent(
     from coe.core.pipeline import load_and_check
     from coe.core.similar import similar_index
     context = make_context(load_config(), date(2026, 11, 27))
-    # Bodies kept: the suggestions compare the COEs' text.
-    index = build_index(load_and_check(context, keep_body=True).corpus, context.today)
+    # Prose kept: the suggestions compare the COEs' text.
+    index = build_index(load_and_check(context, keep_prose=True).corpus, context.today)
     start = time.perf_counter()
     similar_index(index.entries)
     print(time.perf_counter() - start)

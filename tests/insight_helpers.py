@@ -22,7 +22,7 @@ def index_of(root: Path, today: str = TODAY, use_directory_urls: bool = True) ->
     """The index of the repository at ``root``, as the plugin makes it."""
     config = load_config(None, root)
     day = date.fromisoformat(today)
-    corpus = load_and_check(make_context(config, day), cwd=root, keep_body=True).corpus
+    corpus = load_and_check(make_context(config, day), cwd=root, keep_prose=True).corpus
     return build_index(corpus, day, use_directory_urls)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from coe.core.checker import make_context
 from coe.core.config import load_config
+from coe.core.document import load_document, read_page_body
 from coe.core.pipeline import Checked, load_and_check
 from tests.helpers import ROOT, TODAY, make_repo
 
@@ -29,37 +30,45 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_repo(tmp_path_factory.mktemp("pipeline"), files)
 
 
-def check(root: Path, jobs: int, keep_body: bool) -> Checked:
+def check(root: Path, jobs: int, keep_prose: bool) -> Checked:
     context = make_context(load_config(None, root), date.fromisoformat(TODAY))
-    return load_and_check(context, cwd=root, jobs=jobs, keep_body=keep_body)
+    return load_and_check(context, cwd=root, jobs=jobs, keep_prose=keep_prose)
 
 
-@pytest.mark.parametrize("keep_body", [False, True])
+@pytest.mark.parametrize("keep_prose", [False, True])
 def test_two_workers_give_the_same_documents_and_findings_as_one_process(
-    repo: Path, keep_body: bool
+    repo: Path, keep_prose: bool
 ) -> None:
-    alone, pooled = check(repo, 1, keep_body), check(repo, 2, keep_body)
+    alone, pooled = check(repo, 1, keep_prose), check(repo, 2, keep_prose)
     assert pooled.findings == alone.findings
     assert pooled.suppressed == alone.suppressed
     assert pooled.corpus.documents == alone.corpus.documents
     assert len(alone.findings) > 40 and alone.suppressed
 
 
-def test_documents_kept_for_pages_have_their_body_places_and_prose(repo: Path) -> None:
-    docs = {doc.display: doc for doc in check(repo, 1, keep_body=True).corpus.documents}
+def test_documents_kept_for_similarity_have_their_prose_only(repo: Path) -> None:
+    docs = {doc.display: doc for doc in check(repo, 1, keep_prose=True).corpus.documents}
     doc = docs["coes/2026/COE-2026-003-label-printing-timeouts.md"]
-    source = (repo / doc.display).read_text(encoding="utf-8")
-    assert doc.split is not None and doc.body is not None
-    assert doc.split.body and doc.split.body in source
-    summary, timeline = doc.body.section("incident summary"), doc.body.section("timeline")
-    assert summary is not None and summary.text.strip()
-    assert timeline is not None and timeline.text == "" and timeline.end_line > timeline.line
-    assert doc.body.whys and doc.body.timeline == []
+    assert doc.body is not None and doc.split is not None and doc.split.body == ""
+    summary, impact = doc.body.section("incident summary"), doc.body.section("impact")
+    assert summary is not None and summary.text.strip() and impact is not None
+    assert doc.body.section("timeline") is None and doc.body.timeline == []
+    assert doc.body.whys and doc.body.whys_problem
     assert doc.text is None and doc.data is not None
 
 
+def test_a_page_reads_its_body_again_as_the_checks_read_it(repo: Path) -> None:
+    config = load_config(None, repo)
+    docs = {doc.display: doc for doc in check(repo, 1, keep_prose=True).corpus.documents}
+    doc = docs["coes/2026/COE-2026-003-label-printing-timeouts.md"]
+    page = read_page_body(doc, repo, config.max_file_bytes)
+    full = load_document(doc.path, doc.display, repo, config.max_file_bytes)
+    assert full.split is not None and page.split.body == full.split.body
+    assert page.body == full.body
+
+
 def test_front_matter_documents_keep_top_level_and_relation_positions_only(repo: Path) -> None:
-    docs = {doc.display: doc for doc in check(repo, 1, keep_body=False).corpus.documents}
+    docs = {doc.display: doc for doc in check(repo, 1, keep_prose=False).corpus.documents}
     doc = docs["coes/2026/COE-2026-004-webhook-backlog-poison-message.md"]
     assert doc.body is None and doc.split is not None and doc.split.body == ""
     assert doc.yaml is not None
@@ -68,7 +77,7 @@ def test_front_matter_documents_keep_top_level_and_relation_positions_only(repo:
 
 
 def test_a_coe_with_coe_ignore_comments_keeps_its_text(repo: Path) -> None:
-    documents = check(repo, 1, keep_body=False).corpus.documents
+    documents = check(repo, 1, keep_prose=False).corpus.documents
     ignoring = [doc for doc in documents if doc.text is not None]
     assert ignoring
     assert all("coe-ignore" in doc.text.lower() for doc in ignoring if doc.text)

@@ -55,9 +55,9 @@ def run(args: argparse.Namespace) -> int:
     if args.top < 1:
         print("coe: --top must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    # Loaded and checked as the site loads them, bodies kept: the texts are compared.
+    # Loaded and checked as the site loads them, prose kept: the texts are compared.
     context = make_context(config, resolve_today())
-    corpus = load_and_check(context, keep_body=True).corpus
+    corpus = load_and_check(context, keep_prose=True).corpus
     index = build_index(corpus, context.today)
     target = path.absolute()
     found = next((d for d in corpus.documents if d.path == target), None)

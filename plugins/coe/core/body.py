@@ -86,15 +86,10 @@ class Body:
         """The first section with this heading key at this level."""
         return next((s for s in self.sections if s.key == key and s.level == level), None)
 
-    def trimmed(self) -> Body:
-        """What is read of a body once it is checked: every section's place, the text of
-        ``PROSE_SECTIONS`` and the whys, without the timeline."""
-        sections = [
-            s
-            if s.key in PROSE_SECTIONS and s.level == 2
-            else Section(s.level, s.title, s.key, s.line, s.end_line, "")
-            for s in self.sections
-        ]
+    def prose(self) -> Body:
+        """The part of a body read once it is checked, to compare incidents: the
+        ``PROSE_SECTIONS`` and the five whys."""
+        sections = [s for s in self.sections if s.key in PROSE_SECTIONS and s.level == 2]
         return Body(sections=sections, whys=self.whys, whys_problem=self.whys_problem)
 
     def subsections(self, parent: Section) -> list[Section]:

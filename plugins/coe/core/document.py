@@ -50,13 +50,12 @@ class CoeDocument:
                 return None
         return node
 
-    def trim(self, keep_body: bool) -> None:
-        """Drop what only the per-file checks read, once they have run: the text, the
-        timeline, and the positions of nested values (the cross-COE rules point at
-        top-level keys and relations). With ``keep_body`` the body's text, its sections'
-        places and its prose stay, for pages and similarity; without it only the
-        front-matter values stay. A COE with ``coe-ignore`` comments keeps its text, so
-        that findings of the cross-COE rules can still be silenced."""
+    def trim(self, keep_prose: bool) -> None:
+        """Drop what only the per-file checks read, once they have run: the text and body
+        (a page reads its body again, see ``read_page_body``) and the positions of nested
+        values (the cross-COE rules point at top-level keys and relations). With
+        ``keep_prose`` the prose that similarity compares stays. A COE with ``coe-ignore``
+        comments keeps its text, so that the cross-COE rules' findings can be silenced."""
         if self.text is not None and "coe-ignore" not in self.text.lower():
             self.text = None
         self.hits = []
@@ -67,16 +66,35 @@ class CoeDocument:
             yaml.values = {path: at for path, at in yaml.values.items() if _shallow(path)}
         if self.split is not None:
             split = self.split
-            body = split.body if keep_body or self.text is not None else ""
+            body = split.body if self.text is not None else ""
             self.split = Split("", split.yaml_line, body, split.body_line)
         if self.body is not None:
-            self.body = self.body.trimmed() if keep_body else None
+            self.body = self.body.prose() if keep_prose else None
 
     def position(self, *path: str | int) -> tuple[int, int]:
         """Where a finding about this front-matter path should point."""
         if not path or self.yaml is None:
             return (self.opener_line, 1)
         return self.yaml.position(path)
+
+
+@dataclass(frozen=True, slots=True)
+class PageBody:
+    """A COE's body as its page shows it."""
+
+    split: Split
+    body: Body
+
+
+def read_page_body(doc: CoeDocument, root: Path, max_bytes: int) -> PageBody:
+    """The body of a checked COE, read again from its file for its page: documents do not
+    keep their bodies between checking and rendering (10,000 of them would be hundreds of
+    megabytes). A file that cannot be read again gives an empty body."""
+    source = read_source(doc.path, root, max_bytes)
+    split = split_front_matter(source.text) if source.text is not None else None
+    if not isinstance(split, Split):
+        return PageBody(Split("", 1, "", 1), Body())
+    return PageBody(split, parse_body(split.body, split.body_line))
 
 
 def _shallow(path: tuple[str | int, ...]) -> bool:

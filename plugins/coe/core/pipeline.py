@@ -64,23 +64,23 @@ def _stat_key(path: Path) -> _Key | None:
     return (str(path), own.st_mtime_ns, own.st_ino, info.st_mtime_ns, info.st_size, info.st_ino)
 
 
-def _fingerprint(context: Context, keep_body: bool) -> str:
+def _fingerprint(context: Context, keep_prose: bool) -> str:
     """What per-file results depend on besides the file: settings, schema file, today,
     and how much of each document is kept."""
     schema = _stat_key(context.schema.path)
-    return repr((context.config, schema, context.today, keep_body))
+    return repr((context.config, schema, context.today, keep_prose))
 
 
 _Result = tuple[CoeDocument, list[Finding], list[Finding]]
 
 
-def _load_and_check(path: Path, display: str, context: Context, keep_body: bool) -> _Result:
+def _load_and_check(path: Path, display: str, context: Context, keep_prose: bool) -> _Result:
     """One COE loaded and checked on its own: (document, findings, suppressed findings).
     The document is trimmed to what later stages read (see ``CoeDocument.trim``)."""
     config = context.config
     doc = load_document(path, display, config.base_dir, config.max_file_bytes)
     kept, silenced = apply_suppressions([doc], file_findings(doc, context))
-    doc.trim(keep_body)
+    doc.trim(keep_prose)
     return doc, kept, silenced
 
 
@@ -88,9 +88,9 @@ def _init_worker(config: Config, today: date) -> None:
     _worker_context[:] = [make_context(config, today)]
 
 
-def _work(batch: Sequence[tuple[Path, str]], keep_body: bool) -> list[_Result]:
+def _work(batch: Sequence[tuple[Path, str]], keep_prose: bool) -> list[_Result]:
     context = _worker_context[0]
-    return [_load_and_check(path, display, context, keep_body) for path, display in batch]
+    return [_load_and_check(path, display, context, keep_prose) for path, display in batch]
 
 
 def _jobs(count: int, jobs: int | None) -> int:
@@ -105,7 +105,7 @@ def _jobs(count: int, jobs: int | None) -> int:
 
 
 def _in_parallel(
-    items: list[tuple[Path, str]], context: Context, jobs: int, keep_body: bool
+    items: list[tuple[Path, str]], context: Context, jobs: int, keep_prose: bool
 ) -> list[_Result]:
     size = max(1, len(items) // (jobs * 4))
     batches = [items[start : start + size] for start in range(0, len(items), size)]
@@ -116,7 +116,7 @@ def _in_parallel(
         initializer=_init_worker,
         initargs=(context.config, context.today),
     ) as pool:
-        work = functools.partial(_work, keep_body=keep_body)
+        work = functools.partial(_work, keep_prose=keep_prose)
         return [result for batch in pool.map(work, batches) for result in batch]
 
 
@@ -142,19 +142,19 @@ def load_and_check(
     *,
     reuse: bool = False,
     jobs: int | None = None,
-    keep_body: bool = False,
+    keep_prose: bool = False,
 ) -> Checked:
     """Load and check the COEs at ``paths`` (default: the configured folder). ``reuse``
     keeps parsed files between calls in this process (for ``mkdocs serve``). Documents
-    come back trimmed to their front-matter, or with ``keep_body`` to what pages and
-    similarity read too (see ``CoeDocument.trim``)."""
+    come back trimmed to their front-matter, with ``keep_prose`` also the prose that
+    similarity compares (see ``CoeDocument.trim``)."""
     config = context.config
     base = cwd or Path.cwd()
     folders = list(paths) if paths else [config.coes_dir]
     files = discover(p for p in folders if p.exists() or p.is_symlink())
     items = [(path, display_path(path, base)) for path in files]
 
-    fingerprint = _fingerprint(context, keep_body)
+    fingerprint = _fingerprint(context, keep_prose)
     if not reuse or _cache_owner != [fingerprint]:
         _cache.clear()
         _cache_owner[:] = [fingerprint]
@@ -172,9 +172,9 @@ def load_and_check(
     workers = _jobs(len(todo), jobs)
     with _no_cycle_collection():
         if workers > 1:
-            fresh = _in_parallel(todo, context, workers, keep_body)
+            fresh = _in_parallel(todo, context, workers, keep_prose)
         else:
-            fresh = [_load_and_check(p, shown, context, keep_body) for p, shown in todo]
+            fresh = [_load_and_check(p, shown, context, keep_prose) for p, shown in todo]
     for (path, display), result in zip(todo, fresh, strict=True):
         results[path] = result
         key = keys.get(path)

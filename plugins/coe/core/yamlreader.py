@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_DEPTH = 32
+_SHARED = 24  # strings this short are interned: status, kind, owner and date values repeat
 Path = tuple[str | int, ...]
 Pos = tuple[int, int]
 
@@ -190,7 +192,8 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
             top.key = _DUPLICATE
             top.skipping = True
             return
-        top.key = value
+        # Interned: every COE repeats the same few dozen field names.
+        top.key = sys.intern(value)
         top.key_pos = pos(event.start_mark)
 
     try:
@@ -206,9 +209,12 @@ def read_yaml(text: str, first_line: int) -> YamlDocument:
                         "yaml-tag", f"tag {event.tag} is not allowed: remove it", event.start_mark
                     )
                 if event.style or event.tag is not None:
-                    place(event.value, event)
+                    text = event.value
+                    place(sys.intern(text) if len(text) <= _SHARED else text, event)
                 else:
                     value = resolve_plain(event.value)
+                    if isinstance(value, str) and len(value) <= _SHARED:
+                        value = sys.intern(value)  # statuses, kinds, dates: repeated
                     place(value, event, None if isinstance(value, str) else event.value)
             elif kind is _MAPPING_START or kind is _SEQUENCE_START:
                 _check_anchor(event, refuse)

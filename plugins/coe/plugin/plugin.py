@@ -24,6 +24,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from ..core.checker import make_context
 from ..core.config import Config
+from ..core.document import read_page_body
 from ..core.errors import ConfigError
 from ..core.export import (
     action_items_csv,
@@ -90,8 +91,8 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(f"coe plugin: {exc}") from exc
         outside = self._drop_links_outside(files, core)
         # Parsed COEs are kept between the rebuilds of `mkdocs serve`: saving one COE
-        # re-reads that COE only. The pages need each COE's body: keep it.
-        checked = load_and_check(context, cwd=core.base_dir, reuse=True, keep_body=True)
+        # re-reads that COE only. Similar incidents are found by their prose: keep it.
+        checked = load_and_check(context, cwd=core.base_dir, reuse=True, keep_prose=True)
         corpus, findings, silenced = checked.corpus, checked.findings, checked.suppressed
         for finding in findings:
             message = f"{finding.path}:{finding.line}: [{finding.rule}] {finding.message}"
@@ -219,13 +220,14 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
                 "description": html.escape(" ".join(str(entry.data["impact"]["summary"]).split())),
             }
             page.edit_url = self._edit_url(entry.doc.path, config)
+            body = read_page_body(entry.doc, self.core.base_dir, self.core.max_file_bytes)
             sections = [
                 *self.insights.coe_sections(entry, page.url),
                 self.pages.suppressions_section(
-                    entry, page.url, self.silenced.get(entry.doc.display, [])
+                    body, page.url, self.silenced.get(entry.doc.display, [])
                 ),
             ]
-            return self.pages.coe_page(entry, page.url, [s for s in sections if s])
+            return self.pages.coe_page(entry, page.url, body, [s for s in sections if s])
         if src in self.error_pages:
             doc, findings = self.error_pages[src]
             page.meta = {"title": html.escape(f"Errors in {doc.display}")}

@@ -17,10 +17,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from ..core.document import CoeDocument
+from ..core.document import CoeDocument, PageBody
 from ..core.findings import Finding
 from ..core.index import CoeEntry, Index, item_anchor
-from ..core.suppress import Suppression, suppressions
+from ..core.suppress import Suppression, parse_suppressions
 from ..core.timeutil import parse_datetime
 from .autolink import link_ids
 from .urls import relative_url, slug
@@ -186,13 +186,13 @@ class SitePages:
 
     # -- COE pages -----------------------------------------------------------------------
 
-    def coe_page(self, entry: CoeEntry, page_url: str, extra_sections: Iterable[str] = ()) -> str:
+    def coe_page(
+        self, entry: CoeEntry, page_url: str, page: PageBody, extra_sections: Iterable[str] = ()
+    ) -> str:
         """The COE's Markdown: header card, the author's body, then the front-matter's
         action items and relations placed under their sections."""
-        doc = entry.doc
-        assert doc.split is not None
-        body_lines = doc.split.body.split("\n")
-        first = doc.split.body_line
+        body_lines = page.split.body.split("\n")
+        first = page.split.body_line
         card = self._render("card.html", page_url, own=entry.id, entry=entry)
         items = self._render("action_items.html", page_url, own=entry.id, entry=entry)
         related_entries = entry.data.get("related") or []
@@ -209,7 +209,7 @@ class SitePages:
         )
         insertions: dict[int, str] = {}
         for key, html in (("action items", items), ("related items", related)):
-            section = doc.body.section(key) if doc.body else None
+            section = page.body.section(key)
             at = section.end_line - first if section else len(body_lines)
             insertions[at] = insertions.get(at, "") + f"\n\n{html}\n\n"
         out: list[str] = []
@@ -221,11 +221,12 @@ class SitePages:
         return "\n".join([f"\n{card}\n", *out, *(f"\n{x}\n" for x in extra_sections)]) + "\n"
 
     def suppressions_section(
-        self, entry: CoeEntry, page_url: str, silenced: list[Finding]
+        self, page: PageBody, page_url: str, silenced: list[Finding]
     ) -> str | None:
         """The COE's `coe-ignore` comments with their reasons, so silenced checks stay
         visible to readers; ``None`` when it has none."""
-        active = [s for s in suppressions(entry.doc) if s.silences]
+        found = parse_suppressions(page.split.body, page.split.body_line)
+        active = [s for s in found if s.silences]
         if not active:
             return None
 
