@@ -8,6 +8,8 @@ rebuilds never see the previous build's COEs.
 from __future__ import annotations
 
 import html
+import shutil
+import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -58,6 +60,7 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.serving = False
         self.core: Config | None = None
+        self.scratch: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Under `mkdocs serve` an invalid COE must not stop the server: it gets an error
@@ -145,13 +148,18 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
 
         for src in [*self.pages.sources(), *self.insights.sources(), RULES_PAGE, SCHEMA_PAGE]:
             self._add(files, config, src, "")
+        # Exports go through a scratch folder rather than memory: for 10,000 COEs they are
+        # tens of megabytes that MkDocs would otherwise hold until the build ends.
+        self._remove_scratch()
+        self.scratch = Path(tempfile.mkdtemp(prefix="coe-site-"))
         for src, content in self.insights.extra_files().items():
-            self._add(files, config, src, content)
+            self._add(files, config, src, content, export=True)
         self._add(
             files,
             config,
             "api/coes.json",
             to_json(coes_document(self.index, generated)),
+            export=True,
         )
         items = self.index.items
         self._add(
@@ -159,8 +167,9 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             config,
             "api/action-items.json",
             to_json(action_items_document(items, self.index, generated)),
+            export=True,
         )
-        self._add(files, config, "api/action-items.csv", action_items_csv(items))
+        self._add(files, config, "api/action-items.csv", action_items_csv(items), export=True)
         assets = resources.files("coe.site") / "assets"
         self._add(files, config, CSS, (assets / "coe.css").read_text(encoding="utf-8"))
         self._add(files, config, JS, (assets / "coe.js").read_text(encoding="utf-8"))
@@ -185,7 +194,9 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             dropped.append(Finding(shown, 1, 1, "error", "file-read", message))
         return dropped
 
-    def _add(self, files: Files, config: MkDocsConfig, src: str, content: str) -> None:
+    def _add(
+        self, files: Files, config: MkDocsConfig, src: str, content: str, export: bool = False
+    ) -> None:
         existing = files.get_file_from_path(src)
         if existing is not None:
             if src.endswith(".md"):
@@ -194,8 +205,27 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
                     "rename or remove it"
                 )
             files.remove(existing)
-        files.append(File.generated(config, src, content=content, inclusion=NOT_IN_NAV))
+        if export:
+            assert self.scratch is not None
+            path = self.scratch / src
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8", newline="")
+            file = File.generated(config, src, abs_src_path=str(path), inclusion=NOT_IN_NAV)
+        else:
+            file = File.generated(config, src, content=content, inclusion=NOT_IN_NAV)
+        files.append(file)
         self.generated.add(src)
+
+    def _remove_scratch(self) -> None:
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._remove_scratch()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._remove_scratch()
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         # COE files are parsed by our strict reader only: MkDocs' own front-matter parser
@@ -237,13 +267,17 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             page.edit_url = None
             # Index tables need the width: hide the table of contents there. Listings
             # repeat what the COE pages say, so search leaves them out.
-            if src not in (RULES_PAGE, SCHEMA_PAGE):
+            if self._is_listing(src):
                 page.meta = {"hide": ["toc"], "search": {"exclude": True}}
             page_title = self.pages.title(src)
             if page_title is not None:
                 page.meta["title"] = html.escape(page_title)
             return self._generated_page(src, page.url)
         return markdown
+
+    def _is_listing(self, src: str) -> bool:
+        """A generated page other than the reference pages: an index or a group page."""
+        return src in self.generated and src not in (RULES_PAGE, SCHEMA_PAGE)
 
     def _generated_page(self, src: str, page_url: str) -> str:
         assert self.core is not None
@@ -268,9 +302,12 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
                 return None
             return relative_url(entry.url, page.url)
 
+        linked = link_ids(html, url_for)
+        if self._is_listing(page.file.src_uri):
+            return self.pages.restore(linked)  # not indexed: no need to wait
         # The generated HTML goes in after linking (it links its own ids) and, for now, as
         # plain text: `on_page_context` puts the HTML in once the search index is made.
-        return self.pages.searchable(link_ids(html, url_for))
+        return self.pages.searchable(linked)
 
     # After every other plugin's page context, the search index among them.
     @event_priority(-100)
