@@ -46,12 +46,14 @@ def test_two_workers_give_the_same_documents_and_findings_as_one_process(
     assert len(alone.findings) > 40 and alone.suppressed
 
 
-def test_documents_kept_for_similarity_have_their_prose_only(repo: Path) -> None:
+def test_documents_kept_for_the_site_have_their_prose_and_placed_sections(repo: Path) -> None:
     docs = {doc.display: doc for doc in check(repo, 1, keep_prose=True).corpus.documents}
     doc = docs["coes/2026/COE-2026-003-label-printing-timeouts.md"]
     assert doc.body is not None and doc.split is not None and doc.split.body == ""
     summary, impact = doc.body.section("incident summary"), doc.body.section("impact")
     assert summary is not None and summary.text.strip() and impact is not None
+    items = doc.body.section("action items")
+    assert items is not None and items.text == "" and items.end_line > items.line
     assert doc.body.section("timeline") is None and doc.body.timeline == []
     assert doc.body.whys and doc.body.whys_problem
     assert doc.text is None and doc.data is not None
@@ -61,10 +63,8 @@ def test_a_page_reads_its_body_again_as_the_checks_read_it(repo: Path) -> None:
     config = load_config(None, repo)
     docs = {doc.display: doc for doc in check(repo, 1, keep_prose=True).corpus.documents}
     doc = docs["coes/2026/COE-2026-003-label-printing-timeouts.md"]
-    page = read_page_body(doc, repo, config.max_file_bytes)
     full = load_document(doc.path, doc.display, repo, config.max_file_bytes)
-    assert full.split is not None and page.split.body == full.split.body
-    assert page.body == full.body
+    assert read_page_body(doc, repo, config.max_file_bytes) == full.split
 
 
 def test_front_matter_documents_keep_top_level_and_relation_positions_only(repo: Path) -> None:

@@ -28,6 +28,9 @@ INCIDENT_QUESTIONS: tuple[str, ...] = ("detection", "diagnosis", "mitigation", "
 # The sections whose text is read after checking (to compare incidents); the others only
 # by their lines.
 PROSE_SECTIONS: tuple[str, ...] = ("incident summary", "impact")
+# The sections under which a COE's page places the front-matter's action items and
+# relations: kept, without their text, after checking.
+PLACED_SECTIONS: tuple[str, ...] = ("action items", "related items")
 
 _TIMESTAMP = re.compile(
     r"(?P<wrap>\*\*|`)?"
@@ -87,9 +90,15 @@ class Body:
         return next((s for s in self.sections if s.key == key and s.level == level), None)
 
     def prose(self) -> Body:
-        """The part of a body read once it is checked, to compare incidents: the
-        ``PROSE_SECTIONS`` and the five whys."""
-        sections = [s for s in self.sections if s.key in PROSE_SECTIONS and s.level == 2]
+        """The part of a body read once it is checked: the ``PROSE_SECTIONS`` and the five
+        whys, which similarity compares, and where the ``PLACED_SECTIONS`` are."""
+        sections = [
+            s
+            if s.key in PROSE_SECTIONS
+            else Section(s.level, s.title, s.key, s.line, s.end_line, "")
+            for s in self.sections
+            if s.level == 2 and s.key in PROSE_SECTIONS + PLACED_SECTIONS
+        ]
         return Body(sections=sections, whys=self.whys, whys_problem=self.whys_problem)
 
     def subsections(self, parent: Section) -> list[Section]:

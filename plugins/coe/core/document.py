@@ -78,23 +78,13 @@ class CoeDocument:
         return self.yaml.position(path)
 
 
-@dataclass(frozen=True, slots=True)
-class PageBody:
-    """A COE's body as its page shows it."""
-
-    split: Split
-    body: Body
-
-
-def read_page_body(doc: CoeDocument, root: Path, max_bytes: int) -> PageBody:
+def read_page_body(doc: CoeDocument, root: Path, max_bytes: int) -> Split:
     """The body of a checked COE, read again from its file for its page: documents do not
     keep their bodies between checking and rendering (10,000 of them would be hundreds of
     megabytes). A file that cannot be read again gives an empty body."""
     source = read_source(doc.path, root, max_bytes)
     split = split_front_matter(source.text) if source.text is not None else None
-    if not isinstance(split, Split):
-        return PageBody(Split("", 1, "", 1), Body())
-    return PageBody(split, parse_body(split.body, split.body_line))
+    return split if isinstance(split, Split) else Split("", 1, "", 1)
 
 
 def _shallow(path: tuple[str | int, ...]) -> bool:

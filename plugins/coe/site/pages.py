@@ -18,8 +18,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from ..core.document import CoeDocument, PageBody
+from ..core.document import CoeDocument
 from ..core.findings import Finding
+from ..core.frontmatter import Split
 from ..core.index import CoeEntry, Index, item_anchor
 from ..core.suppress import Suppression, parse_suppressions
 from ..core.timeutil import parse_datetime
@@ -194,12 +195,12 @@ class SitePages:
     # -- COE pages -----------------------------------------------------------------------
 
     def coe_page(
-        self, entry: CoeEntry, page_url: str, page: PageBody, extra_sections: Iterable[str] = ()
+        self, entry: CoeEntry, page_url: str, body: Split, extra_sections: Iterable[str] = ()
     ) -> str:
-        """The COE's Markdown: header card, the author's body, then the front-matter's
-        action items and relations placed under their sections."""
-        body_lines = page.split.body.split("\n")
-        first = page.split.body_line
+        """The COE's Markdown: header card, the author's body (read again from its file),
+        then the front-matter's action items and relations placed under their sections."""
+        body_lines = body.body.split("\n")
+        first = body.body_line
         card = self._render("card.html", page_url, own=entry.id, entry=entry)
         items = self._render("action_items.html", page_url, own=entry.id, entry=entry)
         related_entries = entry.data.get("related") or []
@@ -216,7 +217,7 @@ class SitePages:
         )
         insertions: dict[int, str] = {}
         for key, html in (("action items", items), ("related items", related)):
-            section = page.body.section(key)
+            section = entry.doc.body.section(key) if entry.doc.body else None
             at = section.end_line - first if section else len(body_lines)
             insertions[at] = insertions.get(at, "") + f"\n\n{html}\n\n"
         out: list[str] = []
@@ -228,11 +229,11 @@ class SitePages:
         return "\n".join([f"\n{card}\n", *out, *(f"\n{x}\n" for x in extra_sections)]) + "\n"
 
     def suppressions_section(
-        self, page: PageBody, page_url: str, silenced: list[Finding]
+        self, body: Split, page_url: str, silenced: list[Finding]
     ) -> str | None:
         """The COE's `coe-ignore` comments with their reasons, so silenced checks stay
         visible to readers; ``None`` when it has none."""
-        found = parse_suppressions(page.split.body, page.split.body_line)
+        found = parse_suppressions(body.body, body.body_line)
         active = [s for s in found if s.silences]
         if not active:
             return None
