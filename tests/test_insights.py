@@ -457,7 +457,7 @@ def test_coe_sections_link_the_series(index: Index) -> None:
     pages = InsightPages(index, generated=GENERATED)
     entry = index.by_id["COE-2026-005"]
     section = pages.coe_sections(entry, entry.url)[0]
-    assert section.startswith('<div class="coe-series-link">')
+    assert section.startswith('<div class="coe-series-link" data-search-exclude>')
     assert 'href="../../series/COE-2026-001/"' in section
     assert "1 other COE " in section
     # Not in a series: no link (the see-also relation does not make one).

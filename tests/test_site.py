@@ -935,6 +935,17 @@ def test_search_finds_a_coe_by_its_card_and_action_items_as_text(site: Site) -> 
     assert not [doc for doc in docs if doc["location"].startswith(f"{url}#coe-")]
 
 
+def test_search_does_not_find_a_coe_by_the_coes_it_lists_or_by_table_labels(site: Site) -> None:
+    docs = site.json("search/search_index.json")["docs"]
+    url = COES["COE-2026-201"].url
+    found = " ".join(html_text(doc["text"]) for doc in docs if doc["location"].startswith(url))
+    # 201 relates to 202 and a status page; its page lists them, but search should find
+    # 202 by 202's own page, and the external link's title is no word of this COE.
+    assert "Status page post for the checkout outage" not in found
+    assert "Action items of COE-2026-201" not in found and "Priority" not in found
+    assert "Checkout" in found or "checkout" in found
+
+
 @pytest.mark.parametrize("raw", RAW_MARKUP)
 def test_no_generated_html_or_json_contains_raw_markup_from_front_matter(
     site: Site, raw: str

@@ -52,8 +52,8 @@ class CoeDocument:
 
     def trim(self, keep_prose: bool) -> None:
         """Drop what only the per-file checks read, once they have run: the text and body
-        (a page reads its body again, see ``read_page_body``) and the positions of nested
-        values (the cross-COE rules point at top-level keys and relations). With
+        (a page reads its body again, see ``read_page_body``) and the positions of values
+        other than the id and the relations, which the cross-COE rules point at. With
         ``keep_prose`` the prose that similarity compares stays. A COE with ``coe-ignore``
         comments keeps its text, so that the cross-COE rules' findings can be silenced."""
         if self.text is not None and "coe-ignore" not in self.text.lower():
@@ -62,8 +62,8 @@ class CoeDocument:
         if self.yaml is not None:
             yaml = self.yaml
             yaml.plain_text = {}
-            yaml.keys = {path: at for path, at in yaml.keys.items() if _shallow(path)}
-            yaml.values = {path: at for path, at in yaml.values.items() if _shallow(path)}
+            yaml.keys = {path: at for path, at in yaml.keys.items() if _cross_coe(path)}
+            yaml.values = {path: at for path, at in yaml.values.items() if _cross_coe(path)}
         if self.split is not None:
             split = self.split
             body = split.body if self.text is not None else ""
@@ -87,8 +87,9 @@ def read_page_body(doc: CoeDocument, root: Path, max_bytes: int) -> Split:
     return split if isinstance(split, Split) else Split("", 1, "", 1)
 
 
-def _shallow(path: tuple[str | int, ...]) -> bool:
-    return len(path) <= 1 or (len(path) == 2 and path[0] == "related")
+def _cross_coe(path: tuple[str | int, ...]) -> bool:
+    """The paths the cross-COE rules point at: the id and each relation."""
+    return path in ((), ("id",), ("related",)) or (len(path) == 2 and path[0] == "related")
 
 
 def _kind(value: Any) -> str:

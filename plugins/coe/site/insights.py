@@ -289,7 +289,7 @@ class InsightPages:
             others = len(series.members) - 1
             sections.append(
                 html_block(
-                    '<div class="coe-series-link"><p>Part of the series '
+                    '<div class="coe-series-link" data-search-exclude><p>Part of the series '
                     f'<a href="{escape(href)}">{escape(series.id)}</a> with '
                     f"{others} other COE{'s' if others != 1 else ''} joined by recurrence, "
                     "a shared root cause or causation.</p></div>"
@@ -306,7 +306,8 @@ class InsightPages:
             sections.append(
                 "## Possibly related\n\n"
                 + html_block(
-                    '<div class="coe-similar"><p class="coe-muted">COEs with similar content '
+                    '<div class="coe-similar" data-search-exclude><p class="coe-muted">'
+                    "COEs with similar content "
                     "that this one does not name as related yet.</p>"
                     f"<ul>{items}</ul></div>"
                 )

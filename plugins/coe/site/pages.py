@@ -33,6 +33,7 @@ _PLACEHOLDER = re.compile(r"<!--coe-html:(\d+)-->")
 _SEARCH_TEXT = "data-coe-search-text"
 _RESTORE = re.compile(rf"<!--coe-html:(\d+)-->(?:<p {_SEARCH_TEXT}>[^<]*</p>)?")
 _TAGS = re.compile(r"<[^>]*>")
+_LABELS = re.compile(r"<(caption|thead)\b.*?</\1>", re.DOTALL)
 COES_INDEX = "coes/index.md"
 ACTIONS_PAGE = "actions.md"
 SERVICES_INDEX = "services/index.md"
@@ -99,6 +100,7 @@ class SitePages:
         self.index = index
         self.use_directory_urls = use_directory_urls
         self._stash: dict[int, bytes] = {}
+        self._unsearchable: set[int] = set()
         self._keys = itertools.count()
         self.services: dict[str, list[CoeEntry]] = defaultdict(list)
         self.teams: dict[str, list[CoeEntry]] = defaultdict(list)
@@ -122,7 +124,14 @@ class SitePages:
     def url(self, src: str) -> str:
         return src_to_url(src, self.use_directory_urls)
 
-    def _render(self, template: str, page_url: str, own: str | None = None, **values: Any) -> str:
+    def _render(
+        self,
+        template: str,
+        page_url: str,
+        own: str | None = None,
+        searchable: bool = True,
+        **values: Any,
+    ) -> str:
         def rel(target: str) -> str:
             return relative_url(target, page_url)
 
@@ -164,19 +173,22 @@ class SitePages:
         # here: compressed, it takes a fifth of the room (and microseconds to unpack).
         key = next(self._keys)
         self._stash[key] = zlib.compress(html.encode("utf-8"), 1)
+        if not searchable:
+            self._unsearchable.add(key)
         return PLACEHOLDER.format(key)
-
-    def _html(self, key: int, keep: bool) -> str:
-        packed = self._stash.get(key) if keep else self._stash.pop(key, None)
-        return zlib.decompress(packed).decode("utf-8") if packed is not None else ""
 
     def searchable(self, content: str) -> str:
         """The converted page as the search index should read it: after each placeholder,
-        the text of its HTML without the markup (tables and cards cost the indexer far
-        more than their words are worth)."""
+        the words of its HTML, without the markup (tables and cards cost the indexer far
+        more than their words are worth) and without table captions and headings (the
+        same on every page, they would match every COE)."""
 
         def text_of(match: re.Match[str]) -> str:
-            words = " ".join(_TAGS.sub(" ", self._html(int(match[1]), keep=True)).split())
+            key = int(match[1])
+            if key in self._unsearchable:
+                return match[0]
+            html = _LABELS.sub(" ", self._html(key, keep=True))
+            words = " ".join(_TAGS.sub(" ", html).split())
             return f"{match[0]}<p {_SEARCH_TEXT}>{words}</p>"
 
         return _PLACEHOLDER.sub(text_of, content)
@@ -185,6 +197,12 @@ class SitePages:
         """The page with each placeholder (and the search text after it) replaced by its
         HTML."""
         return _RESTORE.sub(lambda m: self._html(int(m[1]), keep=False), content)
+
+    def _html(self, key: int, keep: bool) -> str:
+        if not keep:
+            self._unsearchable.discard(key)
+        packed = self._stash.get(key) if keep else self._stash.pop(key, None)
+        return zlib.decompress(packed).decode("utf-8") if packed is not None else ""
 
     def sources(self) -> list[str]:
         """Every generated page's source path."""
@@ -207,10 +225,12 @@ class SitePages:
         external = [r for r in related_entries if isinstance(r, dict) and "url" in r]
         # A relation both COEs wrote down is shown once, as this COE wrote it.
         backlinks = [link for link in entry.backlinks if link not in entry.relations]
+        # The relations list other COEs: a search for their words should find those.
         related = self._render(
             "related.html",
             page_url,
             own=entry.id,
+            searchable=False,
             entry=entry,
             backlinks=backlinks,
             external=external,
