@@ -95,7 +95,7 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         outside = self._drop_links_outside(files, core)
         # Parsed COEs are kept between the rebuilds of `mkdocs serve`: saving one COE
         # re-reads that COE only. Similar incidents are found by their prose: keep it.
-        checked = load_and_check(context, cwd=core.base_dir, reuse=True, keep_prose=True)
+        checked = load_and_check(context, cwd=core.base_dir, reuse=self.serving, keep_prose=True)
         corpus, findings, silenced = checked.corpus, checked.findings, checked.suppressed
         for finding in findings:
             message = f"{finding.path}:{finding.line}: [{finding.rule}] {finding.message}"
@@ -221,8 +221,14 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
 
+    # Before the search plugin writes its index (the build's largest moment in memory), so
+    # that the COEs and their index are no longer held then.
+    @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._remove_scratch()
+        if self.core is not None and hasattr(self, "index"):
+            del self.index, self.pages, self.insights
+            self.coe_pages, self.error_pages, self.silenced = {}, {}, {}
 
     def on_build_error(self, *, error: Exception) -> None:
         self._remove_scratch()
