@@ -117,6 +117,12 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             generated=generated,
             site_name=config.site_name,
         )
+        if not self.serving:
+            # The suggestions are made: what is left of the prose is where pages place the
+            # action items and relations (serve keeps it for the next rebuild's suggestions).
+            for doc in corpus.documents:
+                if doc.body is not None:
+                    doc.body = doc.body.placed()
         self.coe_pages: dict[str, CoeEntry] = {}
         self.error_pages: dict[str, tuple[Any, list[Finding]]] = {}
         self.generated: set[str] = set()
