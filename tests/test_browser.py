@@ -742,8 +742,9 @@ def test_search_finds_a_coe_by_its_id_first(session: Session, site: Site, coe_id
     page, watcher = open_page(session, site.url(""))
     found = search(page, coe_id)
     assert found[0] == site.url(f"coe:{coe_id}"), found[:3]
+    # The result is the page itself, under its title (the card has no entry of its own).
     title = page.locator(".md-search-result__list > li").first.locator("h1")
-    expect(title).to_have_text(f"{coe_id} {site.coes[coe_id].data['title']}")
+    expect(title).to_have_text(f"{coe_id}: {site.coes[coe_id].data['title']}")
     watcher.check()
 
 
