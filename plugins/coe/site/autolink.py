@@ -7,28 +7,14 @@ import re
 from collections.abc import Callable
 
 _ID = re.compile(r"(?<![\w/-])COE-[0-9]{4}-[0-9]{3,}(?![\w-])")
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>|<!--.*?-->", re.DOTALL)
 # Text inside these elements is left alone: links, code, and the page's own headings
-# (a heading's text is its anchor and its table-of-contents entry).
-_SKIP = frozenset(
-    {
-        "a",
-        "code",
-        "pre",
-        "script",
-        "style",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "title",
-        "textarea",
-        "svg",
-        "button",
-        "label",
-    }
+# (a heading's text is its anchor and its table-of-contents entry). Comments are matched
+# too, so that a tag written inside one is not taken for an element.
+_SKIP_TAG = re.compile(
+    r"<!--.*?-->"
+    r"|<(/?)(a|code|pre|script|style|h[1-6]|title|textarea|svg|button|label)(?![a-zA-Z0-9])"
+    r"[^>]*>",
+    re.DOTALL | re.IGNORECASE,
 )
 
 
@@ -36,27 +22,33 @@ def link_ids(content: str, url_for: Callable[[str], str | None]) -> str:
     """Link every known COE id in the text of ``content`` (HTML). ``url_for`` gives the
     href for an id as seen from this page, or ``None`` for ids not to link (unknown ones,
     the page's own)."""
-    if _ID.search(content) is None:
+    found = list(_ID.finditer(content))
+    hrefs = {coe_id: url_for(coe_id) for coe_id in {match[0] for match in found}}
+    if not any(hrefs.values()):
         return content
+    # Only the elements to skip and the comments are walked, not every tag: most pages
+    # have hundreds of tags and a handful of ids.
+    skips = list(_SKIP_TAG.finditer(content))
     out: list[str] = []
-    depth = 0
-    position = 0
-
-    def link(match: re.Match[str]) -> str:
-        href = url_for(match.group(0))
-        if href is None:
-            return match.group(0)
-        return f'<a class="coe-autolink" href="{html.escape(href)}">{match.group(0)}</a>'
-
-    for tag in _TAG.finditer(content):
-        text = content[position : tag.start()]
-        out.append(_ID.sub(link, text) if depth == 0 else text)
-        out.append(tag.group(0))
-        position = tag.end()
-        name = (tag.group(2) or "").lower()
-        if name in _SKIP and not tag.group(0).endswith("/>"):
-            depth += -1 if tag.group(1) else 1
-            depth = max(depth, 0)
-    tail = content[position:]
-    out.append(_ID.sub(link, tail) if depth == 0 else tail)
+    position = depth = step = 0
+    for match in found:
+        start = match.start()
+        while step < len(skips) and skips[step].start() < start:
+            tag = skips[step]
+            step += 1
+            if tag[2] is None or tag[0].endswith("/>"):
+                continue  # a comment, or a self-closed element
+            depth = max(depth + (-1 if tag[1] else 1), 0)
+        href = hrefs[match[0]]
+        if (
+            href is None
+            or depth > 0
+            or content.rfind("<", 0, start) > content.rfind(">", 0, start)  # in a tag
+            or content.rfind("<!--", 0, start) > content.rfind("-->", 0, start)  # comment
+        ):
+            continue
+        out.append(content[position:start])
+        out.append(f'<a class="coe-autolink" href="{html.escape(href)}">{match[0]}</a>')
+        position = match.end()
+    out.append(content[position:])
     return "".join(out)
