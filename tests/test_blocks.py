@@ -57,6 +57,15 @@ PLAIN = [
     "\u00a0no-break space",
     "   ",
     "- trailing spaces  ",
+    # Characters Python's str.strip() removes and CommonMark keeps, and the reverse.
+    "- ends in a separator\x1c",
+    "\x1e",
+    "  \x1f",
+    "1. a line\x85break",
+    "\x0b- vertical tab",
+    "\u3000ideographic space",
+    "- \u2003em space",
+    "text\u2029",
 ]
 OTHER = [
     "- ",

@@ -105,6 +105,14 @@ _OTHER_BLOCK = re.compile(
 )
 
 
+# What CommonMark trims from a paragraph's ends: not ``str.strip()``'s set, which also
+# takes U+001C to U+001F and U+0085.
+_TRIM = (
+    "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
 @dataclass(slots=True)
 class _Open:
     """The paragraph being read: its block index in the outline (None when its text is
@@ -130,7 +138,7 @@ def scan(text: str) -> list[Block] | None:
         nonlocal paragraph
         if paragraph is not None and paragraph.block is not None:
             old = blocks[paragraph.block]
-            joined = "\n".join(paragraph.lines).strip()
+            joined = "\n".join(paragraph.lines).strip(_TRIM)
             if isinstance(old, Item):
                 blocks[paragraph.block] = Item(old.line, old.depth, joined)
             elif isinstance(old, Paragraph):
