@@ -33,15 +33,28 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 @cache
-def _longest_words(phrases: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(max(p.split(), key=len).casefold() for p in phrases if p.strip())
+def _phrase_words(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(p.casefold().split()) for p in phrases if p.strip())
+
+
+def _has_word(folded: str, word: str) -> bool:
+    """Whether ``word`` appears in ``folded`` as a whole word (hyphens join words)."""
+    start = folded.find(word)
+    while start >= 0:
+        end = start + len(word)
+        before = folded[start - 1] if start else " "
+        after = folded[end] if end < len(folded) else " "
+        if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+            return True
+        start = folded.find(word, start + 1)
+    return False
 
 
 def _may_match(text: str, phrases: tuple[str, ...]) -> bool:
     """A cheap test that skips the pattern (whose leading look-behind makes every position
-    a candidate) on the many bodies where the longest word of every phrase is missing."""
+    a candidate) on the many bodies where no phrase has all its words, as whole words."""
     folded = text.casefold()
-    return any(word in folded for word in _longest_words(phrases))
+    return any(all(_has_word(folded, w) for w in words) for words in _phrase_words(phrases))
 
 
 def _message(found: str) -> str:

@@ -1,0 +1,48 @@
+"""The blame rules skip their patterns on bodies that cannot match: prove the cheap test
+never skips a body the pattern would flag."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coe.core.config import DEFAULT_BLAME_PHRASES
+from coe.core.rules.blame_words import _may_match, _pattern
+
+PIECES = st.sampled_from(
+    [
+        *DEFAULT_BLAME_PHRASES,
+        "Careless",
+        "SHOULD HAVE\nKNOWN",
+        "the fault\tof",
+        "default",
+        "blameless",
+        "blame-free",
+        "no-blame",
+        "_lazy",
+        "lazy_",
+        "ſloppy",
+        " ",
+        "\n",
+        "-",
+        ".",
+        "é",
+        "deploy",
+    ]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(PIECES, max_size=8).map("".join))
+def test_the_cheap_test_passes_every_text_the_pattern_flags(text: str) -> None:
+    pattern = _pattern(DEFAULT_BLAME_PHRASES)
+    assert pattern is not None
+    if pattern.search(text):
+        assert _may_match(text, DEFAULT_BLAME_PHRASES)
+
+
+def test_the_cheap_test_skips_words_that_only_contain_a_phrase() -> None:
+    assert not _may_match(
+        "The pw-queue defaults are blameless and blame-free.", DEFAULT_BLAME_PHRASES
+    )
+    assert _may_match("It was the FAULT of the release.", DEFAULT_BLAME_PHRASES)
