@@ -30,21 +30,23 @@ def link_ids(content: str, url_for: Callable[[str], str | None]) -> str:
     # have hundreds of tags and a handful of ids.
     skips = list(_SKIP_TAG.finditer(content))
     out: list[str] = []
-    position = depth = step = 0
+    position = depth = step = comment_end = 0
     for match in found:
         start = match.start()
         while step < len(skips) and skips[step].start() < start:
             tag = skips[step]
             step += 1
-            if tag[2] is None or tag[0].endswith("/>"):
-                continue  # a comment, or a self-closed element
-            depth = max(depth + (-1 if tag[1] else 1), 0)
+            if tag[2] is None:
+                comment_end = tag.end()
+            elif not tag[0].endswith("/>"):  # a self-closed element opens nothing
+                depth = max(depth + (-1 if tag[1] else 1), 0)
         href = hrefs[match[0]]
         if (
             href is None
             or depth > 0
-            or content.rfind("<", 0, start) > content.rfind(">", 0, start)  # in a tag
-            or content.rfind("<!--", 0, start) > content.rfind("-->", 0, start)  # comment
+            or comment_end > start
+            # Inside a tag's attributes: the nearest "<" before is nearer than any ">".
+            or content.rfind("<", 0, start) > content.rfind(">", 0, start)
         ):
             continue
         out.append(content[position:start])
