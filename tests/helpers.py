@@ -11,7 +11,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 COE_BIN = Path(sys.executable).parent / "coe"
+MKDOCS = Path(sys.executable).parent / "mkdocs"
 TODAY = "2026-11-27"
+SOURCE_DATE_EPOCH = "1790000000"
 
 # A complete COE that passes every rule (format and practice). Tests replace pieces of it
 # with str.replace, so keep each line unique.
@@ -170,6 +172,29 @@ def run_coe(
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
+    )
+
+
+def build_env() -> dict[str, str]:
+    """The environment of a test build: today fixed, a reproducible build time."""
+    return {
+        **os.environ,
+        "COE_TODAY": TODAY,
+        "NO_MKDOCS_2_WARNING": "1",
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+    }
+
+
+def run_mkdocs(*args: str, cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """Run the installed `mkdocs` command as a user would, in ``build_env()``."""
+    return subprocess.run(
+        [str(MKDOCS), *args],
+        cwd=cwd,
+        env=build_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         check=False,
     )
 

@@ -26,7 +26,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.bad_input_page import PAGE, SITE_OUTCOMES, Case, cases, render_page
-from tests.helpers import make_repo
+from tests.helpers import build_env, make_repo, run_mkdocs
 from tests.test_bad_input import (
     FIXTURES,
     GENERATED,
@@ -35,26 +35,13 @@ from tests.test_bad_input import (
     _snapshot,
     build_generated,
 )
-from tests.test_site_builds import MKDOCS, build_env, output
+from tests.test_site_builds import output
 
 CASES = cases()
 TIMEOUT = 60  # seconds; a build that hangs fails here (each one takes about a second)
 
 
 # --- running builds ----------------------------------------------------------------------
-
-
-def run_mkdocs(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """`mkdocs ARGS` as tests/test_site_builds.py runs it, with a shorter timeout."""
-    return subprocess.run(
-        [str(MKDOCS), *args],
-        cwd=cwd,
-        env=build_env(),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
 
 
 SERVE = """
@@ -204,7 +191,7 @@ def test_case_builds_as_pinned(name: str, tmp_path: Path) -> None:
     root = materialise(case, tmp_path)
     before = state(tmp_path, skip=("repo/site",))
 
-    result = run_mkdocs("build", "--strict", cwd=root)
+    result = run_mkdocs("build", "--strict", cwd=root, timeout=TIMEOUT)
 
     text = output(result)
     assert "Traceback" not in text, text
@@ -279,7 +266,7 @@ def test_yaml_lines_finds_the_front_matter_of_a_page_shown_as_text(tmp_path: Pat
     assert {"team: fulfilment", "customers_affected: 1200", "- id: AI-1"} <= lines
     yml = "site_name: Plain\ntheme:\n  name: material\n"
     root = make_repo(tmp_path / "repo", {"docs/coe.md": raw}, mkdocs_yml=yml)
-    result = run_mkdocs("build", cwd=root)
+    result = run_mkdocs("build", cwd=root, timeout=TIMEOUT)
     assert result.returncode == 0, output(result)
     assert "team: fulfilment" in pages_showing(root / "site", lines)["coe/index.html"]
 

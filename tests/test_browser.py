@@ -52,8 +52,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -69,7 +67,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import pytest
 import yaml
 
-from tests.helpers import ROOT, TODAY, run_coe
+from tests.helpers import ROOT, TODAY, run_coe, run_mkdocs
 
 try:
     from axe_playwright_python.sync_playwright import Axe
@@ -100,7 +98,6 @@ except ImportError:  # pragma: no cover - depends on the environment
 # longer reads. The mark is kept for when that works again.
 pytestmark = pytest.mark.xdist_group("browser")
 
-MKDOCS = Path(sys.executable).parent / "mkdocs"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "browser"
 HOSTILE_FIXTURE = FIXTURES / "coes" / "2026" / "COE-2026-901-hostile-title.md"
 ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
@@ -206,16 +203,7 @@ def copy_project(dest: Path) -> Path:
 
 def build(repo: Path) -> Path:
     out = repo / "site"
-    env = {**os.environ, "COE_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [str(MKDOCS), "build", "--strict", "-d", str(out)],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_mkdocs("build", "--strict", "-d", str(out), cwd=repo)
     assert result.returncode == 0, f"mkdocs build failed:\n{result.stdout}{result.stderr}"
     return out
 

@@ -36,20 +36,19 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.helpers import MKDOCS_YML, ROOT, VALID_COE, make_repo, run_coe
+from tests.helpers import MKDOCS_YML, ROOT, VALID_COE, build_env, make_repo, run_coe, run_mkdocs
 from tests.test_bad_input import FIXTURES, MANIFEST
 from tests.test_bad_input_site import (
     TIMEOUT,
     files_holding,
     page_text,
     pages_showing,
-    run_mkdocs,
     serve_build,
     shows,
     state,
     yaml_lines,
 )
-from tests.test_site_builds import build_env, output
+from tests.test_site_builds import output
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -86,7 +85,7 @@ class Built:
             self.builds[name] = serve_build(self.root, self.site(name))
         else:
             self.builds[name] = run_mkdocs(
-                "build", *args, "-d", str(self.site(name)), cwd=self.root
+                "build", *args, "-d", str(self.site(name)), cwd=self.root, timeout=TIMEOUT
             )
 
     def done(self) -> Built:

@@ -16,10 +16,8 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -33,12 +31,10 @@ from bs4 import BeautifulSoup, Tag
 from jsonschema.validators import validator_for
 
 from coe.core.registry import all_rules
-from tests.helpers import ROOT, TODAY, make_repo
+from tests.helpers import ROOT, SOURCE_DATE_EPOCH, TODAY, make_repo, run_mkdocs
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site" / "corpus"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
-MKDOCS = Path(sys.executable).parent / "mkdocs"
-SOURCE_DATE_EPOCH = "1790000000"
 TODAY_DATE = date.fromisoformat(TODAY)
 SOON_DAYS = 14
 HOSTILE = 'Cache <script>alert(1)</script> | x "><img src=x onerror=alert(1)>'
@@ -162,27 +158,6 @@ def open_items() -> list[tuple[str, dict[str, Any]]]:
 
 
 # -- the build ------------------------------------------------------------------------------
-
-
-def build_env() -> dict[str, str]:
-    return {
-        **os.environ,
-        "COE_TODAY": TODAY,
-        "NO_MKDOCS_2_WARNING": "1",
-        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
-    }
-
-
-def run_mkdocs(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(MKDOCS), *args],
-        cwd=cwd,
-        env=build_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:

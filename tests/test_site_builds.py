@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import posixpath
 import re
 import subprocess
@@ -20,34 +19,21 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.helpers import MKDOCS_YML, ROOT, TODAY, VALID_COE, make_repo
+from tests.helpers import MKDOCS_YML, ROOT, VALID_COE, build_env, make_repo, run_mkdocs
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site" / "corpus"
-MKDOCS = Path(sys.executable).parent / "mkdocs"
-SOURCE_DATE_EPOCH = "1790000000"
-
-
-def build_env() -> dict[str, str]:
-    return {
-        **os.environ,
-        "COE_TODAY": TODAY,
-        "NO_MKDOCS_2_WARNING": "1",
-        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
-    }
-
-
-def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args, cwd=cwd, env=build_env(), capture_output=True, text=True, timeout=300, check=False
-    )
-
-
-def mkdocs(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return run([str(MKDOCS), *args], cwd)
 
 
 def python(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return run([sys.executable, "-c", script, *args], cwd)
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=cwd,
+        env=build_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def output(result: subprocess.CompletedProcess[str]) -> str:
@@ -124,7 +110,7 @@ def invalid(tmp_path_factory: pytest.TempPathFactory) -> Invalid:
     root = tmp_path_factory.mktemp("invalid")
     assert "  - search\n" in SEARCH_YML
     repo = make_repo(root / "repo", BAD_FILES, mkdocs_yml=SEARCH_YML)
-    strict = mkdocs("build", "--strict", cwd=repo)
+    strict = run_mkdocs("build", "--strict", cwd=repo)
     fixed = root / "fixed.md"
     fixed.write_text(VALID_COE, encoding="utf-8")
     serve = python(
@@ -251,7 +237,7 @@ def lookalikes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path
                 "coes/COE-2026-102-second.md": with_service("COE-2026-102", second),
             },
         )
-        built[case] = (repo, output(mkdocs("build", "--strict", cwd=repo)))
+        built[case] = (repo, output(run_mkdocs("build", "--strict", cwd=repo)))
     return built
 
 
@@ -301,9 +287,9 @@ def warned(tmp_path_factory: pytest.TempPathFactory) -> Warned:
     repo = make_repo(
         tmp_path_factory.mktemp("warned") / "repo", {"coes/label-outage.md": VALID_COE}
     )
-    lenient = mkdocs("build", "-d", "site-lenient", cwd=repo)
+    lenient = run_mkdocs("build", "-d", "site-lenient", cwd=repo)
     lenient_site = sha256_tree(repo / "site-lenient") if (repo / "site-lenient").is_dir() else {}
-    strict = mkdocs("build", "--strict", "-d", "site-strict", cwd=repo)
+    strict = run_mkdocs("build", "--strict", "-d", "site-strict", cwd=repo)
     return Warned(repo, lenient, lenient_site, strict)
 
 
@@ -372,7 +358,7 @@ def test_two_builds_in_one_process_are_byte_identical(twice: tuple[Path, Path]) 
 
 
 def test_project_site_builds_strictly_without_warnings(tmp_path: Path) -> None:
-    result = mkdocs("build", "--strict", "-d", str(tmp_path / "site"), cwd=ROOT)
+    result = run_mkdocs("build", "--strict", "-d", str(tmp_path / "site"), cwd=ROOT)
     assert result.returncode == 0, output(result)
     assert "WARNING" not in output(result), output(result)
     assert "Traceback" not in output(result)

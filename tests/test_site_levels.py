@@ -3,16 +3,13 @@ them: the same configuration drives the site build and `coe validate`."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from tests.helpers import MKDOCS_YML, TODAY, VALID_COE, make_repo
+from tests.helpers import MKDOCS_YML, VALID_COE, make_repo, run_mkdocs
 
-MKDOCS = Path(sys.executable).parent / "mkdocs"
 NAME = "coes/COE-2026-101-label.md"
 METRICS = """\
 | time (UTC) | 5xx rate |
@@ -32,16 +29,7 @@ SUPPRESSED = NO_METRICS.replace(
 
 
 def build(root: Path, *flags: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COE_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [str(MKDOCS), "build", *flags, "-d", str(root / "site")],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_mkdocs("build", *flags, "-d", str(root / "site"), cwd=root, timeout=120)
 
 
 def repo(tmp_path: Path, text: str, options: str = "") -> Path:

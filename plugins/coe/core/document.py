@@ -10,6 +10,7 @@ from .body import Body, parse_body
 from .findings import Hit
 from .frontmatter import Split, split_front_matter
 from .source import read_source
+from .suppress import MARKER
 from .yamlreader import YamlDocument, read_yaml
 
 
@@ -56,7 +57,7 @@ class CoeDocument:
         other than the id and the relations, which the cross-COE rules point at. With
         ``keep_prose`` the prose that similarity compares stays. A COE with ``coe-ignore``
         comments keeps its text, so that the cross-COE rules' findings can be silenced."""
-        if self.text is not None and "coe-ignore" not in self.text.lower():
+        if self.text is not None and MARKER not in self.text.lower():
             self.text = None
         self.hits = []
         if self.yaml is not None:
