@@ -20,9 +20,10 @@ $(STAMP): pyproject.toml constraints.txt
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
-## serve: preview the site at http://127.0.0.1:8000 while you edit
+## serve: preview the site at http://127.0.0.1:8000 while you edit (a saved COE
+## re-renders only the pages it changes)
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty
 
 ## validate: check the COEs in coes/ and print findings
 validate: $(STAMP)

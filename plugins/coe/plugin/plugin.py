@@ -1,13 +1,15 @@
 """Builds the COE site: every COE validated, rendered, cross-linked and indexed.
 
-The work over all COEs happens once per build, in ``on_files``; the per-page hooks only
-look up what was computed there. State is rebuilt on every build, so ``mkdocs serve``
-rebuilds never see the previous build's COEs.
+The work over all COEs happens once per build, in ``on_files``, and lands in one
+``SiteBuild`` (``coe.site.build``); the per-page hooks only look up what it computed, and
+``on_post_build`` drops it. Under ``mkdocs serve --dirty`` a rebuild re-renders only the
+pages whose inputs changed (``preview``).
 """
 
 from __future__ import annotations
 
 import html
+import logging
 import shutil
 import tempfile
 from importlib import resources
@@ -19,7 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
@@ -28,30 +30,26 @@ from ..core.checker import make_context
 from ..core.config import Config
 from ..core.document import read_page_body
 from ..core.errors import ConfigError
-from ..core.export import (
-    action_items_csv,
-    action_items_document,
-    coes_document,
-    generated_at,
-    to_json,
-)
 from ..core.findings import Finding
-from ..core.index import CoeEntry, Index, build_index
-from ..core.pipeline import load_and_check
+from ..core.pipeline import Checked, load_and_check
 from ..core.source import display_path, is_inside
 from ..core.timeutil import resolve_today
-from ..site import pages as site_pages
 from ..site.autolink import link_ids
-from ..site.insights import InsightPages
-from ..site.reference import RULES_PAGE, SCHEMA_PAGE, rules_page, schema_page
+from ..site.build import SiteBuild, SiteOptions, make_build
 from ..site.urls import relative_url
 from .config import CoePluginConfig
+from .preview import PluginFile, Preview, QuietDirtyWarning
 
 log = get_plugin_logger(__name__)
 
 CSS, JS = "assets/coe/coe.css", "assets/coe/coe.js"
 # Generated pages are reached through the indexes; the nav lists only the indexes.
 NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
+LAG_NOTE = (
+    '<p class="coe-muted coe-preview-note" data-search-exclude>Preview: the similar COEs '
+    "suggested on a page are brought up to date when that page is rebuilt; a full build "
+    "updates them all.</p>"
+)
 
 
 class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
@@ -60,14 +58,20 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.serving = False
         self.core: Config | None = None
+        self.build: SiteBuild | None = None
+        self.preview: Preview | None = None
         self.scratch: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Under `mkdocs serve` an invalid COE must not stop the server: it gets an error
         # page instead of failing the build.
         self.serving = command == "serve"
+        if self.serving and dirty:
+            self.preview = Preview()
+            logging.getLogger("mkdocs.commands.build").addFilter(QuietDirtyWarning())
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.core = None
         if not self.config.enabled:
             return config
         options = {k: v for k, v in self.config.items() if k != "enabled" and v is not None}
@@ -85,102 +89,84 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
     # Runs after other plugins have added their files, so generated pages can't clash.
     @event_priority(-50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        if not self.config.enabled or self.core is None:
+        self.build = None
+        if self.core is None:
             return files
-        core = self.core
         try:
-            context = make_context(core, self.today)
+            context = make_context(self.core, self.today)
         except ConfigError as exc:
             raise PluginError(f"coe plugin: {exc}") from exc
-        outside = self._drop_links_outside(files, core)
+        outside = self._drop_links_outside(files, self.core)
         # Parsed COEs are kept between the rebuilds of `mkdocs serve`: saving one COE
         # re-reads that COE only. Similar incidents are found by their prose: keep it.
-        checked = load_and_check(context, cwd=core.base_dir, reuse=self.serving, keep_prose=True)
-        corpus, findings, silenced = checked.corpus, checked.findings, checked.suppressed
-        for finding in findings:
+        checked = load_and_check(
+            context, cwd=self.core.base_dir, reuse=self.serving, keep_prose=True
+        )
+        failing = self._report(checked) + outside
+        options = SiteOptions(config.use_directory_urls, config.site_url, config.site_name)
+        mentions = self.preview.mentions if self.preview else None
+        build = make_build(
+            checked,
+            self.core,
+            context.schema.schema,
+            self.today,
+            options,
+            failing={f.path for f in failing},
+            mentions=mentions,
+        )
+        if not self.serving:
+            # The suggestions are made: what is left of the prose is where pages place the
+            # action items and relations (serve keeps it for the next rebuild's suggestions).
+            for doc in checked.corpus.documents:
+                if doc.body is not None:
+                    doc.body = doc.body.placed()
+        stale = self.preview.stale_pages(build, files, config) if self.preview else None
+        self._add_files(build, files, config, stale)
+        self.build = build
+        return files
+
+    def _report(self, checked: Checked) -> list[Finding]:
+        """Log every finding; the errors, which stop any build but a preview's."""
+        for finding in checked.findings:
             message = f"{finding.path}:{finding.line}: [{finding.rule}] {finding.message}"
             (log.error if finding.severity == "error" else log.warning)(message)
-        errors = [f for f in findings if f.severity == "error"] + outside
+        errors = [f for f in checked.findings if f.severity == "error"]
         if errors and not self.serving:
             raise PluginError(
                 f"{len(errors)} error(s), listed above; `coe validate` shows them with "
                 "their columns"
             )
+        return errors
 
-        generated = generated_at()
-        self.index = build_index(corpus, self.today, config.use_directory_urls)
-        self.pages = site_pages.SitePages(self.index, config.use_directory_urls)
-        self.insights = InsightPages(
-            self.index,
-            config.use_directory_urls,
-            config.site_url,
-            generated=generated,
-            site_name=config.site_name,
-        )
-        if not self.serving:
-            # The suggestions are made: what is left of the prose is where pages place the
-            # action items and relations (serve keeps it for the next rebuild's suggestions).
-            for doc in corpus.documents:
-                if doc.body is not None:
-                    doc.body = doc.body.placed()
-        self.coe_pages: dict[str, CoeEntry] = {}
-        self.error_pages: dict[str, tuple[Any, list[Finding]]] = {}
-        self.generated: set[str] = set()
-        self.silenced: dict[str, list[Finding]] = {}
-        for finding in silenced:
-            self.silenced.setdefault(finding.path, []).append(finding)
-        failing = {f.path for f in errors}
-        published = {id(entry.doc) for entry in self.index.entries}
-        for doc in corpus.documents:
-            src = _coe_src(doc.path, core.coes_dir)
-            if src is None:
-                continue
+    def _add_files(
+        self, build: SiteBuild, files: Files, config: MkDocsConfig, stale: set[str] | None
+    ) -> None:
+        """Add the build's pages and files to MkDocs' files. ``stale`` (in a preview) names
+        the pages to render again; the others keep their previous output."""
+        for src, path in build.coe_files.items():
             if files.get_file_from_path(src) is not None:
                 raise PluginError(
                     f"coe plugin: docs/{src} is in the place of the page of "
-                    f"{doc.display}; rename or remove it"
+                    f"{display_path(path, build.core.base_dir)}; rename or remove it"
                 )
-            if doc.display in failing or id(doc) not in published:
-                # Only reached under `mkdocs serve`: show the findings, never the raw file.
-                self.error_pages[src] = (doc, [f for f in findings if f.path == doc.display])
-                files.append(File.generated(config, src, content="", inclusion=NOT_IN_NAV))
-                continue
-            entry = self.index.by_id[str(doc.id)]
-            if entry.doc is doc:
-                self.coe_pages[src] = entry
-                files.append(
-                    File.generated(config, src, abs_src_path=str(doc.path), inclusion=NOT_IN_NAV)
-                )
-
-        for src in [*self.pages.sources(), *self.insights.sources(), RULES_PAGE, SCHEMA_PAGE]:
-            self._add(files, config, src, "")
+            if src in build.error_pages:
+                self._add(files, config, src, "", stale=stale)
+            elif src in build.coe_pages:
+                self._add(files, config, src, None, path=path, stale=stale)
+        for src in build.generated_pages:
+            self._add(files, config, src, "", stale=stale)
         # Exports go through a scratch folder rather than memory: for 10,000 COEs they are
         # tens of megabytes that MkDocs would otherwise hold until the build ends.
         self._remove_scratch()
         self.scratch = Path(tempfile.mkdtemp(prefix="coe-site-"))
-        for src, content in self.insights.extra_files().items():
+        for src, content in build.exports.items():
             self._add(files, config, src, content, export=True)
-        self._add(
-            files,
-            config,
-            "api/coes.json",
-            to_json(coes_document(self.index, generated)),
-            export=True,
-        )
-        items = self.index.items
-        self._add(
-            files,
-            config,
-            "api/action-items.json",
-            to_json(action_items_document(items, self.index, generated)),
-            export=True,
-        )
-        self._add(files, config, "api/action-items.csv", action_items_csv(items), export=True)
         assets = resources.files("coe.site") / "assets"
-        self._add(files, config, CSS, (assets / "coe.css").read_text(encoding="utf-8"))
-        self._add(files, config, JS, (assets / "coe.js").read_text(encoding="utf-8"))
-        self.schema = context.schema.schema
-        return files
+        for src, name in ((CSS, "coe.css"), (JS, "coe.js")):
+            self._add(files, config, src, (assets / name).read_text(encoding="utf-8"))
+        if self.preview is not None:
+            mine = [f for f in files if isinstance(f, PluginFile)]
+            self.preview.remove_gone({f.abs_dest_path for f in mine})
 
     def _drop_links_outside(self, files: Files, core: Config) -> list[Finding]:
         """Docs that are symbolic links out of the repository are not published: MkDocs
@@ -201,8 +187,18 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         return dropped
 
     def _add(
-        self, files: Files, config: MkDocsConfig, src: str, content: str, export: bool = False
+        self,
+        files: Files,
+        config: MkDocsConfig,
+        src: str,
+        content: str | None,
+        *,
+        path: Path | None = None,
+        export: bool = False,
+        stale: set[str] | None = None,
     ) -> None:
+        """Add one page or file: its ``content``, or the file at ``path`` (a COE's page is
+        rendered from the COE, never read by MkDocs)."""
         existing = files.get_file_from_path(src)
         if existing is not None:
             if src.endswith(".md"):
@@ -212,101 +208,103 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
                 )
             files.remove(existing)
         if export:
-            assert self.scratch is not None
+            assert self.scratch is not None and content is not None
             path = self.scratch / src
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8", newline="")
-            file = File.generated(config, src, abs_src_path=str(path), inclusion=NOT_IN_NAV)
+        if path is not None:
+            file = PluginFile.generated(config, src, abs_src_path=str(path), inclusion=NOT_IN_NAV)
         else:
-            file = File.generated(config, src, content=content, inclusion=NOT_IN_NAV)
+            file = PluginFile.generated(config, src, content=content or "", inclusion=NOT_IN_NAV)
+        assert isinstance(file, PluginFile)
+        file.stale = stale is None or src in stale or not src.endswith(".md")
         files.append(file)
-        self.generated.add(src)
 
     def _remove_scratch(self) -> None:
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
 
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.preview is not None:
+            # A page's URL as the search index writes it ("" for the home page, not "./").
+            pages = files.documentation_pages()
+            self.preview.page_urls = {f.page.url if f.page else f.url for f in pages}
+        return env
+
     # Before the search plugin writes its index (the build's largest moment in memory), so
     # that the COEs and their index are no longer held then.
     @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._remove_scratch()
-        if self.core is not None and hasattr(self, "index"):
-            del self.index, self.pages, self.insights
-            self.coe_pages, self.error_pages, self.silenced = {}, {}, {}
+        self.build = None
+        if self.preview is not None:
+            self.preview.merge_search_index(config)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._remove_scratch()
+        self.build = None
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         # COE files are parsed by our strict reader only: MkDocs' own front-matter parser
         # never sees them. The leading blank line stops it from reading any metadata.
-        src = page.file.src_uri
-        if src in self.coe_pages or src in self.error_pages or src in self.generated:
+        if self.build is not None and isinstance(page.file, PluginFile):
             return "\n"
         return None
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        src = page.file.src_uri
-        if not self.config.enabled or self.core is None:
+        build, src = self.build, page.file.src_uri
+        if build is None:
             return markdown
-        if src in self.coe_pages:
-            entry = self.coe_pages[src]
-            title = f"{entry.id}: {entry.data['title']}"
-            # Material renders meta title and description unescaped: escape them here.
-            page.meta = {
-                "title": html.escape(title),
-                "description": html.escape(" ".join(str(entry.data["impact"]["summary"]).split())),
-            }
-            page.edit_url = self._edit_url(entry.doc.path, config)
-            body = read_page_body(entry.doc, self.core.base_dir, self.core.max_file_bytes)
-            sections = [
-                *self.insights.coe_sections(entry, page.url),
-                self.pages.suppressions_section(
-                    body, page.url, self.silenced.get(entry.doc.display, [])
-                ),
-            ]
-            return self.pages.coe_page(entry, page.url, body, [s for s in sections if s])
-        if src in self.error_pages:
-            doc, findings = self.error_pages[src]
-            page.meta = {"title": html.escape(f"Errors in {doc.display}")}
-            page.edit_url = self._edit_url(doc.path, config)
-            return self.pages.error_page(doc, findings)
-        if src in self.generated:
+        if src in build.coe_pages:
+            return self._coe_page(build, page, config)
+        if src in build.error_pages:
+            error = build.error_pages[src]
+            page.meta = {"title": html.escape(f"Errors in {error.doc.display}")}
+            page.edit_url = self._edit_url(error.doc.path, config)
+            return build.pages.error_page(error.doc, error.findings)
+        if src in build.generated_pages:
             page.edit_url = None
             # Index tables need the width: hide the table of contents there. Listings
             # repeat what the COE pages say, so search leaves them out.
-            if self._is_listing(src):
+            if build.is_listing(src):
                 page.meta = {"hide": ["toc"], "search": {"exclude": True}}
-            page_title = self.pages.title(src)
+            page_title = build.pages.title(src)
             if page_title is not None:
                 page.meta["title"] = html.escape(page_title)
-            return self._generated_page(src, page.url)
+            return build.generated_markdown(src, page.url)
         return markdown
 
-    def _is_listing(self, src: str) -> bool:
-        """A generated page other than the reference pages: an index or a group page."""
-        return src in self.generated and src not in (RULES_PAGE, SCHEMA_PAGE)
-
-    def _generated_page(self, src: str, page_url: str) -> str:
-        assert self.core is not None
-        if src == RULES_PAGE:
-            return rules_page(self.core)
-        if src == SCHEMA_PAGE:
-            return schema_page(self.schema)
-        rendered = self.insights.render(src, page_url) or self.pages.render(src, page_url)
-        return rendered or ""
+    def _coe_page(self, build: SiteBuild, page: Page, config: MkDocsConfig) -> str:
+        entry = build.coe_pages[page.file.src_uri]
+        title = f"{entry.id}: {entry.data['title']}"
+        # Material renders meta title and description unescaped: escape them here.
+        page.meta = {
+            "title": html.escape(title),
+            "description": html.escape(" ".join(str(entry.data["impact"]["summary"]).split())),
+        }
+        page.edit_url = self._edit_url(entry.doc.path, config)
+        body = read_page_body(entry.doc, build.core.base_dir, build.core.max_file_bytes)
+        sections = [
+            *build.insights.coe_sections(entry, page.url),
+            build.pages.suppressions_section(
+                body, page.url, build.silenced.get(entry.doc.display, [])
+            ),
+        ]
+        if self.preview is not None:
+            sections.append(LAG_NOTE)
+        return build.pages.coe_page(entry, page.url, body, [s for s in sections if s])
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if not self.config.enabled or self.core is None:
+        build = self.build
+        if build is None:
             return html
-        index: Index = self.index
-        own = self.coe_pages.get(page.file.src_uri)
+        index = build.index
+        own = build.coe_pages.get(page.file.src_uri)
 
         def url_for(coe_id: str) -> str | None:
             entry = index.by_id.get(coe_id)
@@ -315,19 +313,21 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             return relative_url(entry.url, page.url)
 
         linked = link_ids(html, url_for)
-        if self._is_listing(page.file.src_uri):
-            return self.pages.restore(linked)  # not indexed: no need to wait
+        if build.is_listing(page.file.src_uri):
+            return build.pages.restore(linked)  # not indexed: no need to wait
         # The generated HTML goes in after linking (it links its own ids) and, for now, as
         # plain text: `on_page_context` puts the HTML in once the search index is made.
-        return self.pages.searchable(linked)
+        return build.pages.searchable(linked)
 
     # After every other plugin's page context, the search index among them.
     @event_priority(-100)
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
-        if self.config.enabled and self.core is not None and page.content is not None:
-            page.content = self.pages.restore(page.content)
+        if self.build is not None and page.content is not None:
+            page.content = self.build.pages.restore(page.content)
+        if self.preview is not None:
+            self.preview.built_urls.add(page.url)
         return context
 
     def on_serve(
@@ -357,11 +357,3 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
 def _links_outside(path: Path, root: Path) -> bool:
     """Whether ``path`` or a folder above it (below ``root``) is a link leading out of it."""
     return any(p.is_symlink() for p in (path, *path.parents)) and not is_inside(path, root)
-
-
-def _coe_src(path: Path, coes_dir: Path) -> str | None:
-    try:
-        relative = path.relative_to(coes_dir).as_posix()
-    except ValueError:
-        return None
-    return f"coes/{relative}"

@@ -297,6 +297,13 @@ class SitePages:
             listing = "No COEs yet."
         return f"# {title}\n\n{listing}\n"
 
+    def group_members(self, src: str) -> list[CoeEntry] | None:
+        """The COEs of a service's or team's page, or ``None`` when ``src`` is not one."""
+        name = self._group_names.get(src)
+        if name is None:
+            return None
+        return (self.services if src.startswith("services/") else self.teams)[name]
+
     def title(self, src: str) -> str | None:
         """The title of a generated page whose Markdown has no heading to take it from."""
         name = self._group_names.get(src)
