@@ -149,7 +149,7 @@ def assert_same_as_full_build(root: Path, served: Served, env: dict[str, str], r
             assert isinstance(served_form, list) and isinstance(full_form, list)
             only_served = sorted(set(served_form) - set(full_form))
             only_full = sorted(set(full_form) - set(served_form))
-            raise AssertionError(f"{path}: served only {only_served[:3]}; full only {only_full[:3]}")
+            raise AssertionError(f"{path}: served only {only_served[:3]}; built {only_full[:3]}")
         assert served_form == full_form, path
         compared += 1
     assert compared > 20
