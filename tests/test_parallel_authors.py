@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from coe.core import ids, renumber
-from tests.helpers import MKDOCS_YML, VALID_COE, make_repo, run_coe, validate_json
+from tests.helpers import COE_BIN, VALID_COE, make_repo, run_coe, validate_json
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -72,7 +72,9 @@ def origin(tmp_path: Path) -> Path:
     """A bare origin whose main holds one COE, COE-2026-001."""
     bare = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(bare))
-    seed = make_repo(tmp_path / "seed", {"coes/2026/COE-2026-001-first.md": valid_coe("COE-2026-001")})
+    seed = make_repo(
+        tmp_path / "seed", {"coes/2026/COE-2026-001-first.md": valid_coe("COE-2026-001")}
+    )
     git(seed, "init", "-q", "-b", "main")
     commit_all(seed, "First COE")
     git(seed, "push", "-q", str(bare), "main")
@@ -87,7 +89,7 @@ def clone(origin: Path, name: str) -> Path:
 def new_coe(repo: Path, title: str) -> Path:
     result = coe(repo, "new", "--no-input", "--title", title)
     assert result.returncode == 0, result.stderr
-    assert "git not read" not in result.stderr
+    assert "ids on other branches are not seen" not in result.stderr
     return repo / result.stdout.strip()
 
 
@@ -131,8 +133,10 @@ def test_outside_git_new_reads_the_working_tree_and_says_so(tmp_path: Path) -> N
     result = coe(repo, "new", "--no-input", "--title", "Next")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("coes/2026/COE-2026-006-")
-    assert "not in a git repository" in result.stderr
-    assert "the working tree" in result.stderr or "coes only" in result.stderr
+    assert result.stderr == (
+        "coe new: not in a git repository: the id is the next free one in coes alone; "
+        "ids on other branches are not seen\n"
+    )
 
 
 def test_new_with_a_chosen_id(origin: Path) -> None:
@@ -187,3 +191,245 @@ def test_id_scan_of_hundreds_of_branches_is_quick(origin: Path) -> None:
     assert found.places[(2026, 301)] == "origin/pr-301: coes/2026/COE-2026-301-branch.md"
     print(f"scan of 301 branches: {elapsed:.3f} s")
     assert elapsed < 5, elapsed
+
+
+# --- a collision, repaired -----------------------------------------------------------------
+
+
+def test_a_collision_is_reported_with_the_command_that_repairs_it(origin: Path) -> None:
+    alice, bob = clone(origin, "alice"), clone(origin, "bob")
+    # Neither has fetched the other's work: both take COE-2026-002.
+    git(alice, "switch", "-q", "-c", "alice")
+    git(bob, "switch", "-q", "-c", "bob")
+    for repo, title in ((alice, "Alice outage"), (bob, "Bob outage")):
+        path = new_coe(repo, title)
+        assert path.name.startswith("COE-2026-002-")
+        path.write_text(valid_coe("COE-2026-002", title), encoding="utf-8")  # written up
+        commit_all(repo, f"{title} COE")
+    git(alice, "push", "-q", "origin", "alice:main")  # merged first
+
+    git(bob, "fetch", "-q")
+    git(bob, "merge", "-q", "--no-edit", "origin/main")
+    code, output = validate_json(bob)
+    assert code == 1
+    [finding] = [d for d in output["diagnostics"] if d["rule"] == "duplicate-id"]
+    assert finding["path"] == "coes/2026/COE-2026-002-bob-outage.md"
+    assert "coes/2026/COE-2026-002-alice-outage.md:2" in finding["message"]
+    command = re.search(r"coe renumber .*$", finding["message"])
+    assert command is not None
+    assert command[0] == (
+        "coe renumber COE-2026-002 COE-2026-003 --file coes/2026/COE-2026-002-bob-outage.md"
+    )
+
+    ambiguous = coe(bob, "renumber", "COE-2026-002", "COE-2026-003")
+    assert ambiguous.returncode == 2
+    assert "name the one to renumber with --file" in ambiguous.stderr
+
+    repaired = coe(bob, *command[0].split()[1:])
+    assert repaired.returncode == 0, repaired.stderr
+    assert validate_json(bob) == (0, validate_json(bob)[1])
+    alice_file = bob / "coes/2026/COE-2026-002-alice-outage.md"
+    bob_file = bob / "coes/2026/COE-2026-003-bob-outage.md"
+    assert alice_file.read_text(encoding="utf-8") == valid_coe("COE-2026-002", "Alice outage")
+    assert bob_file.read_text(encoding="utf-8") == valid_coe("COE-2026-003", "Bob outage")
+    assert not (bob / "coes/2026/COE-2026-002-bob-outage.md").exists()
+
+
+# --- renumber: exactly the spans -----------------------------------------------------------
+
+# @R@ is where the old id must be rewritten, @K@ where it must be kept.
+OWNER = valid_coe("@R@", "Connection pool shrank to five").replace(
+    "1,200 merchants saw HTTP 503 errors on label printing between 14:00 and 14:40 UTC.",
+    "1,200 merchants saw HTTP 503 errors on label printing between 14:00 and 14:40 UTC.\n"
+    "This COE, @R@, is quoted in the runbook.",
+)
+RELATING = (
+    valid_coe("COE-2026-005", "Pool shrank again, as in @K@")
+    .replace(
+        "related:\n",
+        "related:\n  - @R@   # the first time (@K@)\n  # - COE-2026-001\n",
+    )
+    .replace(
+        "1,200 merchants saw HTTP 503 errors on label printing between 14:00 and 14:40 UTC.",
+        "The same setting as in @R@ failed again; the alarm read `@K@ pool`.\n"
+        "<!-- @K@ is linked from the runbook -->\n"
+        "See [the first COE](https://wiki.example.com/@K@) and [@K@](https://example.com).\n"
+        "Not the same id: COE-2026-0041, XCOE-2026-004 and @K@-b; this one is: @R@.\n"
+        "\n"
+        "```text\n"
+        "@K@ alarm fired\n"
+        "```\n"
+        "\n"
+        '<span title="@K@">the old page</span> and <b>@R@</b>',
+    )
+    .replace("\n", "\r\n")  # written on Windows: the line ends stay as they are
+)
+MAPPING = valid_coe("COE-2025-010", "An older outage").replace(
+    "related:\n",
+    "related:\n  - {coe: '@R@', relation: caused}\n  - coe: \"@R@\"\n    relation: see-also\n",
+)
+
+
+def renumber_repo(root: Path) -> Path:
+    files = {
+        "coes/2026/COE-2026-004-pool.md": OWNER,
+        "coes/2026/COE-2026-005-again.md": RELATING,
+        "coes/2025/COE-2025-010-older.md": MAPPING,
+    }
+    return make_repo(
+        root,
+        {
+            path: text.replace("@R@", OLD).replace("@K@", OLD).encode("utf-8")
+            for path, text in files.items()
+        },
+    )
+
+
+def snapshot(repo: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(repo).as_posix(): p.read_bytes()
+        for p in sorted(repo.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_renumber_rewrites_the_id_relations_and_mentions_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    repo = renumber_repo(tmp_path / "repo")
+    assert validate_json(repo)[0] == 0
+    before = snapshot(repo)
+
+    result = coe(repo, "renumber", OLD, NEW)
+    assert result.returncode == 0, result.stderr
+
+    after = snapshot(repo)
+    expected = {
+        "coes/2026/COE-2026-009-pool.md": OWNER,
+        "coes/2026/COE-2026-005-again.md": RELATING,
+        "coes/2025/COE-2025-010-older.md": MAPPING,
+    }
+    for path, text in expected.items():
+        assert after.pop(path) == text.replace("@R@", NEW).replace("@K@", OLD).encode(), path
+    del before["coes/2026/COE-2026-004-pool.md"]
+    for path in expected:
+        before.pop(path, None)
+    assert after == before  # nothing else written, nothing left behind
+    # The kept occurrences are listed, each with its line (but for `@K@-b`, another word).
+    listed = re.findall(r"COE-2026-005-again.md:(\d+): left as it is", result.stderr)
+    kept = RELATING.replace("@K@-b", "").split("\r\n")
+    assert [int(n) for n in listed] == [i + 1 for i, line in enumerate(kept) if "@K@" in line]
+    assert validate_json(repo)[0] == 0
+
+
+def test_dry_run_prints_a_diff_that_git_applies_and_writes_nothing(tmp_path: Path) -> None:
+    repo = renumber_repo(tmp_path / "repo")
+    before = snapshot(repo)
+    # Bytes, not text: the diff keeps the files' CR LF line ends.
+    result = subprocess.run(
+        [str(COE_BIN), "renumber", OLD, NEW, "--dry-run"],
+        cwd=repo,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert snapshot(repo) == before
+    assert b"rename from coes/2026/COE-2026-004-pool.md\n" in result.stdout
+    assert b"rename to coes/2026/COE-2026-009-pool.md\n" in result.stdout
+    assert f"-id: {OLD}\n+id: {NEW}\n".encode() in result.stdout
+    assert f"-  - {OLD}   # the first time ({OLD})\r\n".encode() in result.stdout
+
+    applied = tmp_path / "applied"
+    shutil.copytree(repo, applied)
+    patch = tmp_path / "change.diff"
+    patch.write_bytes(result.stdout)
+    git(applied, "apply", "--whitespace=nowarn", str(patch))
+    renumbered = coe(repo, "renumber", OLD, NEW)
+    assert renumbered.returncode == 0, renumbered.stderr
+    assert snapshot(applied) == snapshot(repo)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        (OLD, "COE-2026-005", "COE-2026-005 is already used by coes/2026/COE-2026-005-again.md"),
+        (OLD, "COE-2025-10", "'COE-2025-10' is not a COE id"),
+        (OLD, "coe-2026-009", "'coe-2026-009' is not a COE id"),
+        ("COE-2026-077", NEW, "no COE in coes has the id COE-2026-077"),
+        (OLD, "COE-2026-0004", "the same number"),
+        ("COE-2026-005-again", NEW, "is not a COE id"),
+    ],
+)
+def test_renumber_refuses(tmp_path: Path, old: str, new: str, says: str) -> None:
+    repo = renumber_repo(tmp_path / "repo")
+    before = snapshot(repo)
+    result = coe(repo, "renumber", old, new)
+    assert result.returncode == 2
+    assert says in result.stderr, result.stderr
+    assert snapshot(repo) == before
+
+
+def test_renumber_refuses_an_id_used_on_another_branch(origin: Path) -> None:
+    alice, bob = clone(origin, "alice"), clone(origin, "bob")
+    git(alice, "switch", "-q", "-c", "a")
+    for _ in range(2):
+        new_coe(alice, "Alice")
+    commit_all(alice, "Alice's COEs")
+    git(alice, "push", "-q", "origin", "a")
+    git(bob, "fetch", "-q")
+    result = coe(bob, "renumber", "COE-2026-001", "COE-2026-003")
+    assert result.returncode == 2
+    assert "COE-2026-003 is already used by origin/a: coes/2026/COE-2026-003-alice.md" in (
+        result.stderr
+    )
+
+
+def test_a_failure_half_way_leaves_every_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coe.cli.main import main
+
+    repo = renumber_repo(tmp_path / "repo")
+    before = snapshot(repo)
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def replace_failing_on_the_last_file(src: str, dst: str | Path) -> None:
+        calls.append(str(dst))
+        if str(dst).endswith("COE-2026-005-again.md") and len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    # Files are replaced in path order: 2025's is done and 2026-004 renamed before 2026-005.
+    monkeypatch.setattr(renumber.os, "replace", replace_failing_on_the_last_file)
+    monkeypatch.chdir(repo)
+    assert main(["renumber", OLD, NEW]) == 1
+    assert snapshot(repo) == before
+    assert len(calls) > 2  # the rollback ran
+    monkeypatch.undo()
+    monkeypatch.chdir(repo)
+    assert main(["renumber", OLD, NEW]) == 0
+
+
+def test_mentions_follow_the_site(tmp_path: Path) -> None:
+    """Ids in headings, code and link texts are not linked by the site, so not rewritten;
+    ids in lists, tables, emphasis and admonitions are."""
+    body = (
+        "\n## Incident summary\n\n### Follow-up of @K@\n\n"
+        "- item on @R@\n\n| a | b |\n|---|---|\n| @R@ | *@R@* |\n\n"
+        "    @K@ in an indented code block\n\n"
+        "!!! note\n    Admonition naming @R@.\n\n"
+        "Inline `@K@` and <code>@K@</code> and <!-- @K@\n-->@R@\n"
+    )
+    files = {"coes/COE-2026-004-x.md": f"---\nid: @R@\ntitle: x\n---\n{body}"}
+    repo = make_repo(
+        tmp_path / "repo",
+        {p: t.replace("@R@", OLD).replace("@K@", OLD) for p, t in files.items()},
+        mkdocs_yml="site_name: t\nmarkdown_extensions:\n  - admonition\nplugins:\n  - coe\n",
+    )
+    result = coe(repo, "renumber", OLD, NEW)
+    assert result.returncode == 0, result.stderr
+    written = (repo / "coes" / f"{NEW}-x.md").read_text(encoding="utf-8")
+    expected = files["coes/COE-2026-004-x.md"].replace("@R@", NEW).replace("@K@", OLD)
+    assert written == expected

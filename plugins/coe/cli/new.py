@@ -212,8 +212,8 @@ def run(args: argparse.Namespace) -> int:
     taken = scan_ids(config.coes_dir, config.base_dir)
     if taken.git_note is not None:
         print(
-            f"coe new: git not read ({taken.git_note}): the id is the next free one in "
-            f"{_shown(config.coes_dir)} only; ids on other branches are not seen",
+            f"coe new: {taken.git_note}: the id is the next free one in "
+            f"{_shown(config.coes_dir)} alone; ids on other branches are not seen",
             file=sys.stderr,
         )
     if chosen is not None and chosen in taken.places:

@@ -62,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
         scan_git(config.coes_dir, config.base_dir, branches)
     except GitUnavailable as exc:
         print(
-            f"coe renumber: git not read ({exc}): {new_id} is checked against the "
-            "working tree only",
+            f"coe renumber: {exc}: {new_id} is checked against the working tree alone; "
+            "ids on other branches are not seen",
             file=sys.stderr,
         )
     mkdocs_yml = args.config_file or find_mkdocs_yml(Path.cwd())

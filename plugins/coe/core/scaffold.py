@@ -130,10 +130,9 @@ def used_numbers(coes_dir: Path, year: int) -> set[int]:
     return scan_working_tree(coes_dir).numbers(year)
 
 
-def next_number(coes_dir: Path, year: int, also_taken: Iterable[int] = ()) -> int:
-    """One more than the highest number used in ``year`` in the folder or among
-    ``also_taken`` (the numbers seen on other branches); 1 for the first COE."""
-    return max([*used_numbers(coes_dir, year), *also_taken], default=0) + 1
+def next_number(coes_dir: Path, year: int) -> int:
+    """One more than the highest number used in ``year`` in the folder (1 for the first)."""
+    return max(used_numbers(coes_dir, year), default=0) + 1
 
 
 @contextlib.contextmanager
@@ -179,7 +178,8 @@ def create(
             except FileExistsError as exc:
                 raise IdTaken(coe_id, str(path)) from exc
             return coe_id, path
-        number = next_number(coes_dir, year, also_taken)
+        # The folder is read again under the lock: another run may just have taken one.
+        number = max(next_number(coes_dir, year), max(also_taken, default=0) + 1)
         for _ in range(1000):
             coe_id = format_id(year, number)
             path = folder / f"{coe_id}-{slug}.md"
