@@ -433,3 +433,14 @@ def test_mentions_follow_the_site(tmp_path: Path) -> None:
     written = (repo / "coes" / f"{NEW}-x.md").read_text(encoding="utf-8")
     expected = files["coes/COE-2026-004-x.md"].replace("@R@", NEW).replace("@K@", OLD)
     assert written == expected
+
+
+def test_file_option_on_an_id_that_is_not_shared_renumbers_everywhere(tmp_path: Path) -> None:
+    repo = renumber_repo(tmp_path / "repo")
+    result = coe(repo, "renumber", OLD, NEW, "--file", "coes/2026/COE-2026-004-pool.md")
+    assert result.returncode == 0, result.stderr
+    older = (repo / "coes/2025/COE-2025-010-older.md").read_text(encoding="utf-8")
+    assert older == MAPPING.replace("@R@", NEW)
+    other = coe(repo, "renumber", NEW, "COE-2026-010", "--file", "coes/2025/COE-2025-010-older.md")
+    assert other.returncode == 2
+    assert "coes/2025/COE-2025-010-older.md is not a COE with the id COE-2026-009" in other.stderr

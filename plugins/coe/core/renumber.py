@@ -330,12 +330,15 @@ def plan(
         path: _front_matter(parts, old_id) for path, parts in parsed.items() if parts is not None
     }
     owners = [path for path, front in fronts.items() if front.id_span is not None]
-    for path, front in fronts.items():
-        if front.unreadable and (only is None or path == only):
-            raise RenumberError(
-                f"{shown(path)}: its front-matter names {old_id} but cannot be read as plain "
-                "YAML values (a syntax error, or the id written with escapes): fix it first"
-            )
+    if only is not None and owners == [only]:
+        only = None  # the id is not shared: rewritten everywhere, as without --file
+    checked = list(fronts) if only is None else [only]
+    unreadable = [path for path in checked if path in fronts and fronts[path].unreadable]
+    if unreadable:
+        raise RenumberError(
+            f"{shown(unreadable[0])}: its front-matter names {old_id} but cannot be read as "
+            "plain YAML values (a syntax error, or the id written with escapes): fix it first"
+        )
     if only is not None:
         if only not in owners:
             raise RenumberError(f"{shown(only)} is not a COE with the id {old_id}")
