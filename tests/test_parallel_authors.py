@@ -49,8 +49,11 @@ def git(cwd: Path, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def coe(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    result = run_coe(*args, cwd=cwd, env=git_env(cwd.parent), input="")
+def coe(cwd: Path, *args: str, env_path: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = git_env(cwd.parent)
+    if env_path is not None:  # where no git is found
+        env["PATH"] = env_path
+    result = run_coe(*args, cwd=cwd, env=env, input="")
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -444,3 +447,18 @@ def test_file_option_on_an_id_that_is_not_shared_renumbers_everywhere(tmp_path: 
     other = coe(repo, "renumber", NEW, "COE-2026-010", "--file", "coes/2025/COE-2025-010-older.md")
     assert other.returncode == 2
     assert "coes/2025/COE-2025-010-older.md is not a COE with the id COE-2026-009" in other.stderr
+
+
+def test_without_git_new_reads_the_working_tree_and_says_so(origin: Path, tmp_path: Path) -> None:
+    repo = clone(origin, "no-git")
+    git(repo, "switch", "-q", "-c", "other")
+    new_coe(repo, "On a branch")
+    commit_all(repo, "A COE on a branch")
+    git(repo, "switch", "-q", "main")
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    result = coe(repo, "new", "--no-input", "--title", "Next", env_path=str(empty))
+    assert result.returncode == 0, result.stderr
+    # The branch's COE-2026-002 is not seen without git: the working tree has only 001.
+    assert result.stdout.startswith("coes/2026/COE-2026-002-next")
+    assert result.stderr.startswith("coe new: git is not installed: ")
