@@ -142,7 +142,9 @@ def test_without_flags_every_value_is_a_placeholder(tmp_path: Path) -> None:
     result = new(repo)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "coes/2026/COE-2026-001-untitled.md\n"
-    assert result.stderr == "", "nothing is asked when stdin is not a terminal"
+    # Nothing is asked when stdin is not a terminal; the one line says git was not read.
+    assert result.stderr.startswith("coe new: not in a git repository: "), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
     code, output = validate_json(repo)
     assert code == 1
     pointers = {d["pointer"] for d in output["diagnostics"] if d["rule"] == "placeholder"}

@@ -84,6 +84,8 @@ def test_actionlint_fails_on_a_broken_copy(name: str, tmp_path: Path) -> None:
 def test_pull_request_workflow_validates_and_builds() -> None:
     workflow = load("pr.yml")
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as true
+    # Checks on the merged result too: two COEs that took one id each pass alone.
+    assert "merge_group" in workflow[True]
     (job,) = workflow["jobs"].values()
     commands = runs(job)
     assert "python -m pip install -c constraints.txt -e ." in commands

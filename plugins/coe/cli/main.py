@@ -9,10 +9,10 @@ from pathlib import Path
 
 from .. import __version__
 from ..core.errors import ConfigError
-from . import actions, new, show, similar, stats, validate
+from . import actions, new, renumber, show, similar, stats, validate
 
 EXIT_USAGE = 2
-COMMANDS = (validate, new, actions, show, stats, similar)
+COMMANDS = (validate, new, renumber, actions, show, stats, similar)
 
 
 def build_parser() -> argparse.ArgumentParser:

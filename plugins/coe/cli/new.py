@@ -1,4 +1,8 @@
-"""`coe new`: start a COE with the next free id and a skeleton of every required part."""
+"""`coe new`: start a COE with the next free id and a skeleton of every required part.
+
+The next id is the next free one across the working tree and every branch git knows
+(see :mod:`coe.core.ids`), so two authors with open pull requests do not take the same
+id as long as each has fetched the other's branch."""
 
 from __future__ import annotations
 
@@ -12,7 +16,10 @@ from typing import Any, TextIO, TypeVar
 
 from ..core.config import SEVERITIES, load_config
 from ..core.errors import ConfigError
+from ..core.ids import format_id, parse_id
+from ..core.ids import scan as scan_ids
 from ..core.scaffold import (
+    IdTaken,
     NewCoe,
     check_line,
     check_severity,
@@ -31,7 +38,12 @@ def register(commands: Any) -> None:
         help="create a COE with the next free id",
         description=(
             "Create <coes_dir>/<year>/<ID>-<slug>.md with the next free id of the year and "
-            "every required field and section. Values not given as options are asked for "
+            "every required field and section. The next free id is one past the highest "
+            "id of the year found in the working tree, the git index, and every local and "
+            "remote-tracking branch (run `git fetch` first to see other authors' open pull "
+            "requests); outside a git repository only the working tree is read, and a note "
+            "on standard error says so. --id chooses the id instead, and is refused when "
+            "that id is used anywhere. Values not given as options are asked for "
             "when standard input is a terminal; anything left out is written as a "
             "'TODO: ...' marker, which `coe validate` reports until it is filled in. "
             "Prints the path of the new file. Never overwrites a file."
@@ -62,6 +74,13 @@ def register(commands: Any) -> None:
         "--year",
         type=int,
         help="the year of the id and of the folder (default: the year of today's date)",
+    )
+    parser.add_argument(
+        "--id",
+        dest="coe_id",
+        metavar="COE-YYYY-NNN",
+        help="use this id instead of the next free one (refused if the working tree, the "
+        "index or any branch already uses it); its year is the folder's year",
     )
     parser.add_argument(
         "--today",
@@ -187,15 +206,53 @@ def run(args: argparse.Namespace) -> int:
     year = args.year if args.year is not None else today.year
     if not 1000 <= year <= 9999:
         raise ConfigError(f"new: --year: {year} is not a four-digit year")
+    chosen = _chosen_id(args.coe_id, args.year)
+    if chosen is not None:
+        year = chosen[0]
+    taken = scan_ids(config.coes_dir, config.base_dir)
+    if taken.git_note is not None:
+        print(
+            f"coe new: {taken.git_note}: the id is the next free one in "
+            f"{_shown(config.coes_dir)} alone; ids on other branches are not seen",
+            file=sys.stderr,
+        )
+    if chosen is not None and chosen in taken.places:
+        raise ConfigError(
+            f"new: --id: {format_id(*chosen)} is already used by {taken.places[chosen]}; "
+            f"the next free id is {format_id(year, taken.next_number(year))}"
+        )
     if not args.no_input and sys.stdin is not None and sys.stdin.isatty():
         _ask_missing(coe, config.base_dir)
     try:
-        _, path = create(config.coes_dir, year, coe, config.timeline_gap_minutes)
+        _, path = create(
+            config.coes_dir,
+            year,
+            coe,
+            config.timeline_gap_minutes,
+            also_taken=taken.numbers(year),
+            number=chosen[1] if chosen else None,
+        )
+    except IdTaken as exc:  # created meanwhile by another run
+        raise ConfigError(f"new: --id: {exc}") from exc
     except OSError as exc:
         print(f"coe: cannot create a COE in {config.coes_dir}: {exc}", file=sys.stderr)
         return 1
     print(_shown(path))
     return 0
+
+
+def _chosen_id(text: str | None, year: int | None) -> tuple[int, int] | None:
+    """The year and number of ``--id``, checked against ``--year``."""
+    if text is None:
+        return None
+    key = parse_id(text.strip().upper())
+    if key is None:
+        raise ConfigError(f"new: --id: {text!r} is not a COE id such as COE-2026-007")
+    if key[1] == 0:
+        raise ConfigError(f"new: --id: {text!r}: numbers start at 001")
+    if year is not None and year != key[0]:
+        raise ConfigError(f"new: --id {text} is of {key[0]}, but --year says {year}")
+    return key
 
 
 def _shown(path: Path) -> str:

@@ -17,13 +17,14 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .atomic import write_new
 from .config import SEVERITIES
+from .ids import format_id, scan_working_tree
 from .timeutil import parse_datetime
 
 try:
@@ -36,12 +37,16 @@ PLACEHOLDER = "TODO:"
 MARKER = re.compile(r"(?<![A-Za-z0-9_])TODO:")
 MAX_TITLE = 140
 MAX_SLUG = 60
-_ID_NAME = re.compile(r"^COE-(?P<year>[0-9]{4})-(?P<number>[0-9]{3,})", re.IGNORECASE)
-_ID_LINE = re.compile(
-    r"^id:[ \t]*[\"']?COE-(?P<year>[0-9]{4})-(?P<number>[0-9]{3,})", re.IGNORECASE | re.MULTILINE
-)
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ._/()+-]*")
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"})
+
+
+class IdTaken(Exception):
+    """A chosen id is already used; ``place`` says where."""
+
+    def __init__(self, coe_id: str, place: str) -> None:
+        super().__init__(f"{coe_id} is already used by {place}")
+        self.coe_id, self.place = coe_id, place
 
 
 @dataclass
@@ -116,49 +121,17 @@ def slugify(title: str) -> str:
     return slug or "untitled"
 
 
-def format_id(year: int, number: int) -> str:
-    return f"COE-{year:04d}-{number:03d}"
-
-
 # ---------------------------------------------------------------------------- ids
-
-
-def _front_matter_head(path: Path) -> str:
-    """The start of a file, up to where its front-matter closes."""
-    try:
-        with path.open("r", encoding="utf-8", errors="replace") as handle:
-            head = handle.read(65536)
-    except OSError:
-        return ""
-    lines = head.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return ""
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
-            return "\n".join(lines[1:index])
-    return "\n".join(lines[1:])
 
 
 def used_numbers(coes_dir: Path, year: int) -> set[int]:
     """The numbers of every COE id of ``year`` in the folder: from file names and from the
     ``id`` in each file's front-matter (a copied file may not be renamed yet)."""
-    numbers: set[int] = set()
-    if not coes_dir.is_dir():
-        return numbers
-    for folder, dirs, files in os.walk(coes_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if not name.endswith(".md") or name.startswith("."):
-                continue
-            found = [_ID_NAME.match(name), _ID_LINE.search(_front_matter_head(Path(folder, name)))]
-            numbers.update(
-                int(match["number"]) for match in found if match and int(match["year"]) == year
-            )
-    return numbers
+    return scan_working_tree(coes_dir).numbers(year)
 
 
 def next_number(coes_dir: Path, year: int) -> int:
-    """One more than the highest number used in ``year`` (1 for the first COE)."""
+    """One more than the highest number used in ``year`` in the folder (1 for the first)."""
     return max(used_numbers(coes_dir, year), default=0) + 1
 
 
@@ -177,14 +150,36 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the lock
 
 
-def create(coes_dir: Path, year: int, coe: NewCoe, gap_minutes: int = 15) -> tuple[str, Path]:
-    """Create ``<coes_dir>/<year>/<ID>-<slug>.md`` with the next free id; returns the id
-    and the path. Never overwrites: on an existing file the next number is tried."""
+def create(
+    coes_dir: Path,
+    year: int,
+    coe: NewCoe,
+    gap_minutes: int = 15,
+    *,
+    also_taken: Iterable[int] = (),
+    number: int | None = None,
+) -> tuple[str, Path]:
+    """Create ``<coes_dir>/<year>/<ID>-<slug>.md`` with the next free id (past the folder's
+    numbers and ``also_taken``), or with ``number`` when the author chose it; returns the
+    id and the path. Never overwrites: on an existing file the next number is tried, or,
+    for a chosen number, :class:`IdTaken` is raised."""
     folder = coes_dir / f"{year:04d}"
     folder.mkdir(parents=True, exist_ok=True)
     slug = slugify(coe.title or "")
     with _folder_lock(coes_dir):
-        number = next_number(coes_dir, year)
+        if number is not None:
+            coe_id = format_id(year, number)
+            place = scan_working_tree(coes_dir).places.get((year, number))
+            if place is not None:
+                raise IdTaken(coe_id, place)
+            path = folder / f"{coe_id}-{slug}.md"
+            try:
+                write_new(path, render(coe_id, coe, gap_minutes))
+            except FileExistsError as exc:
+                raise IdTaken(coe_id, str(path)) from exc
+            return coe_id, path
+        # The folder is read again under the lock: another run may just have taken one.
+        number = max(next_number(coes_dir, year), max(also_taken, default=0) + 1)
         for _ in range(1000):
             coe_id = format_id(year, number)
             path = folder / f"{coe_id}-{slug}.md"
