@@ -55,7 +55,10 @@ set aside.
 The tests can fail: ``test_crawler_reports_a_broken_anchor_and_an_unescaped_title`` builds
 a site with a link to a missing anchor and a missing page, and edits one built page to
 carry an unescaped ``<script>alert(1)</script>`` title, then checks that ``crawl()``
-reports all three (a dialog, a broken anchor, a 404).
+reports the broken anchor, the 404 and, under the site's policy, the blocked script and
+event handler as violations; served without a policy, the same page's dialog is reported.
+``Server(root, None)`` serves a site with no policy, for tests that must see what a page
+would do without that second line of defence.
 
 When a test fails, every main page is saved at desktop (1280 px) and phone (390 px) widths
 to ``tests/artifacts/screenshots/`` (git-ignored), once per session, for a person to look
