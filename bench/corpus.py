@@ -199,6 +199,7 @@ def generate(out: Path, count: int, seed: int = 7) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", out / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", out / "docs")
     shutil.copytree(ROOT / "schema", out / "schema")
+    shutil.copytree(ROOT / "overrides", out / "overrides")
     rng = random.Random(seed)
     chosen = templates()
     for number in range(count):

@@ -102,6 +102,7 @@ def prepare(size: int, work: Path) -> tuple[Path, Path, Path]:
 
     plain = work / f"plain-{size}"
     shutil.copytree(repo / "docs", plain / "docs")
+    shutil.copytree(repo / "overrides", plain / "overrides")
     shutil.copytree(repo / "coes", plain / "docs" / "coes")
     config["plugins"] = [p for p in config["plugins"] if p != "coe" and "coe" not in p]
     (plain / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False))

@@ -17,14 +17,30 @@ tests never download a browser of their own. Without one they skip with one line
 when the ``CI`` environment variable is set: then they fail, so CI cannot go green by
 skipping them. ``.ci/run`` installs the ``chromium`` package when it is missing.
 
-What the crawler ignores, and why:
+No request leaves the site's origin. Every request a page makes (scripts, styles, images,
+fonts, the search worker and its index) is recorded, and one to another host fails the
+test: nothing is blocked or ignored. The site is served with a strict
+``Content-Security-Policy`` header, worked out from the built pages by ``site_policy()``:
 
-* Requests to other origins are blocked (aborted) by the browser context, and so never
-  checked: the Material theme loads Google Fonts and asks the GitHub API for the
-  repository's stars, neither of which the project controls or the test machines can
-  reach. Chromium logs each blocked load as a console error ("Failed to load resource:
-  net::ERR_BLOCKED_BY_CLIENT"); exactly those messages, whose source URL is one the
-  context blocked, are ignored. Every other console error fails the crawl.
+* ``default-src 'self'``: everything from the site itself;
+* ``script-src 'self'`` and the SHA-256 hash of each of Material's three inline scripts
+  (``MATERIAL_INLINE_SCRIPTS``); the one that sets up Material's storage embeds the path
+  to the site's root, so it has one hash per folder depth. Any other inline script fails
+  the test before a page is opened;
+* ``style-src 'self' 'unsafe-hashes'`` and the hash of each ``style`` attribute that the
+  project's charts write (``<style>`` elements fail the test: with ``theme.font: false``
+  Material writes none);
+* ``img-src 'self' data:``: Material's stylesheet draws its icons from ``data:`` SVGs;
+* ``object-src 'none'`` and ``base-uri 'self'``, which take nothing away from the site.
+
+A page reports each violation of the policy to the console (an init script listens for
+``securitypolicyviolation``, beside Chromium's own message), and any such report fails the
+test. ``test_checker_reports_a_font_from_another_host`` proves the guard: a page that loads
+a font from another host fails it, with the policy (a violation) and without (a request to
+another host).
+
+What the crawler leaves out, and why:
+
 * Links to other origins (ticket trackers, the repository) are not followed.
 * ``blob:`` and ``data:`` URLs are not requests to the server and are not checked. Material
   9 loads its search worker from a same-origin file, so there is no blob URL today; a
@@ -39,7 +55,10 @@ set aside.
 The tests can fail: ``test_crawler_reports_a_broken_anchor_and_an_unescaped_title`` builds
 a site with a link to a missing anchor and a missing page, and edits one built page to
 carry an unescaped ``<script>alert(1)</script>`` title, then checks that ``crawl()``
-reports all three (a dialog, a broken anchor, a 404).
+reports the broken anchor, the 404 and, under the site's policy, the blocked script and
+event handler as violations; served without a policy, the same page's dialog is reported.
+``Server(root, None)`` serves a site with no policy, for tests that must see what a page
+would do without that second line of defence.
 
 When a test fails, every main page is saved at desktop (1280 px) and phone (390 px) widths
 to ``tests/artifacts/screenshots/`` (git-ignored), once per session, for a person to look
@@ -49,6 +68,8 @@ test, in a folder per test.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import shutil
@@ -66,6 +87,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from tests.helpers import ROOT, TODAY, run_coe, run_mkdocs
 
@@ -79,7 +101,6 @@ try:
         Page,
         Request,
         Response,
-        Route,
         expect,
         sync_playwright,
     )
@@ -130,7 +151,19 @@ MAIN_PAGES = {
 }
 # A word of COE-2025-014's body that no other page of the site has (checked below).
 BODY_WORD = ("COE-2025-014", "heartbeats")
-BLOCKED_MESSAGE = "Failed to load resource: net::ERR_BLOCKED_BY_CLIENT"
+# Material's inline scripts, known by how they begin; site_policy() allows each by its hash.
+MATERIAL_INLINE_SCRIPTS = {
+    "__md_scope=new URL(": "sets up Material's storage helpers for the page's path",
+    'var palette=__md_get("__palette")': "applies the reader's stored palette before painting",
+    "var target=document.getElementById(location.hash.slice(1))": "opens what #hash names",
+}
+# Reports every violation of the page's Content-Security-Policy to the console.
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+    + ` (${e.sourceFile || document.location.href}:${e.lineNumber})`);
+});"""
+# Schemes that never reach a host: the browser answers them itself.
+LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
 # -- the COEs' front-matter, read independently ----------------------------------------------
@@ -195,7 +228,7 @@ def copy_project(dest: Path) -> Path:
     """The project's site sources plus the hostile-title COE, in a folder of their own."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    for name in ("docs", "coes", "schema"):
+    for name in ("docs", "coes", "schema", "overrides"):
         shutil.copytree(ROOT / name, dest / name)
     shutil.copytree(FIXTURES / "coes", dest / "coes", dirs_exist_ok=True)
     return dest
@@ -208,16 +241,61 @@ def build(repo: Path) -> Path:
     return out
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+def csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def site_policy(root: Path) -> str:
+    """The strictest Content-Security-Policy the built site at ``root`` works under (see
+    the module's docstring). Fails on an inline script that is not one of Material's and
+    on any ``<style>`` element: the policy would have to allow them, and it does not."""
+    scripts: set[str] = set()
+    style_attributes: set[str] = set()
+    for path in sorted(root.rglob("*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for script in soup.find_all("script"):
+            if script.get("src") or script.get("type") == "application/json":
+                continue  # a file of the site, or data that is never run
+            code = script.string or ""
+            known = any(code.startswith(start) for start in MATERIAL_INLINE_SCRIPTS)
+            assert known, f"{path.relative_to(root)}: an inline script not from Material: {code!r}"
+            scripts.add(code)
+        styles = soup.find_all("style")
+        assert not styles, f"{path.relative_to(root)}: a <style> element: {styles[0]}"
+        style_attributes |= {str(tag["style"]) for tag in soup.find_all(style=True)}
+    return "; ".join(
+        [
+            "default-src 'self'",
+            " ".join(["script-src 'self'", *sorted(csp_hash(s) for s in scripts)]),
+            " ".join(
+                ["style-src 'self' 'unsafe-hashes'", *sorted(csp_hash(s) for s in style_attributes)]
+            ),
+            "img-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'self'",
+        ]
+    )
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    policy: str | None = None
+
+    def end_headers(self) -> None:
+        if self.policy:
+            self.send_header("Content-Security-Policy", self.policy)
+        super().end_headers()
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
 class Server:
-    """A static file server on a free port of 127.0.0.1, in a thread."""
+    """A static file server on a free port of 127.0.0.1, in a thread, that sends
+    ``policy`` as the Content-Security-Policy of every response (none when it is None)."""
 
-    def __init__(self, root: Path) -> None:
-        handler = partial(_QuietHandler, directory=str(root))
+    def __init__(self, root: Path, policy: str | None) -> None:
+        handler_class = type("Handler", (_Handler,), {"policy": policy})
+        handler = partial(handler_class, directory=str(root))
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
@@ -236,6 +314,7 @@ class Site:
     root: Path  # the built site
     base_url: str
     coes: dict[str, Coe]
+    policy: str  # the Content-Security-Policy it is served with
 
     def url(self, page: str) -> str:
         """A main page's name (``coe:ID`` for a COE) or a site-relative URL, made absolute."""
@@ -248,9 +327,10 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     repo = copy_project(tmp_path_factory.mktemp("browser-site") / "repo")
     root = build(repo)
-    server = Server(root)
+    policy = site_policy(root)
+    server = Server(root, policy)
     try:
-        yield Site(repo, root, server.base_url, load_coes(repo))
+        yield Site(repo, root, server.base_url, load_coes(repo), policy)
     finally:
         server.close()
 
@@ -291,13 +371,20 @@ def same_origin(url: str, base_url: str) -> bool:
     return (a.scheme, a.netloc) == (b.scheme, b.netloc)
 
 
+def another_host(url: str, base_url: str) -> bool:
+    """Whether loading ``url`` asks a host other than the site's (``data:`` and ``blob:``
+    URLs are answered by the browser itself)."""
+    return urlsplit(url).scheme not in LOCAL_SCHEMES and not same_origin(url, base_url)
+
+
 @dataclass
 class Session:
-    """A browser context that reaches only the site under test."""
+    """A browser context on the site under test that records every request its pages make
+    and has each page report violations of its Content-Security-Policy to the console."""
 
     context: BrowserContext
     base_url: str
-    blocked: set[str] = field(default_factory=set)  # cross-origin URLs the context aborted
+    requests: list[str] = field(default_factory=list)  # every URL requested, in order
 
     def close(self) -> None:
         self.context.close()
@@ -308,12 +395,8 @@ def open_session(browser: Browser, base_url: str, **options: Any) -> Session:
     context = browser.new_context(**options)
     context.set_default_timeout(15_000)
     session = Session(context, base_url)
-
-    def block(route: Route) -> None:
-        session.blocked.add(route.request.url)
-        route.abort("blockedbyclient")
-
-    context.route(lambda url: not same_origin(url, base_url), block)
+    context.on("request", lambda request: session.requests.append(request.url))
+    context.add_init_script(REPORT_VIOLATIONS)
     return session
 
 
@@ -327,8 +410,10 @@ def session(browser: Browser, site: Site) -> Iterator[Session]:
 
 
 class Watcher:
-    """Collects what goes wrong on a page: console errors, uncaught exceptions, failed
-    same-origin requests, HTTP errors, and any JavaScript dialog (which it dismisses)."""
+    """Collects what goes wrong on a page: console errors (violations of the page's
+    Content-Security-Policy among them), uncaught exceptions, any request to another host,
+    failed same-origin requests, HTTP errors, and any JavaScript dialog (which it
+    dismisses)."""
 
     def __init__(self, page: Page, session: Session) -> None:
         self.page = page
@@ -338,7 +423,7 @@ class Watcher:
         self.in_flight: set[Request] = set()
         page.on("console", self._console)
         page.on("pageerror", self._error)
-        page.on("request", lambda request: self.in_flight.add(request))
+        page.on("request", self._request)
         page.on("requestfinished", lambda request: self.in_flight.discard(request))
         page.on("requestfailed", self._failed)
         page.on("response", self._response)
@@ -348,9 +433,12 @@ class Watcher:
         if message.type != "error":
             return
         source = message.location.get("url", "")
-        if message.text.startswith(BLOCKED_MESSAGE) and source in self.session.blocked:
-            return  # a cross-origin load that the context itself aborted (see the docstring)
         self.problems.append(f"console error on {self.page.url}: {message.text} ({source})")
+
+    def _request(self, request: Request) -> None:
+        self.in_flight.add(request)
+        if another_host(request.url, self.session.base_url):
+            self.problems.append(f"request to another host on {self.page.url}: {request.url}")
 
     def _error(self, error: Exception) -> None:
         stack = (getattr(error, "stack", None) or "").splitlines()[1:3]
@@ -411,7 +499,7 @@ class CrawlReport:
     resources: dict[str, int] = field(default_factory=dict)  # other linked URLs -> status
     problems: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
-    blocked: set[str] = field(default_factory=set)
+    requests: list[str] = field(default_factory=list)  # every URL the pages requested
 
 
 def _head(url: str) -> tuple[int, str]:
@@ -460,7 +548,7 @@ def crawl(browser: Browser, base_url: str, start: str = "") -> CrawlReport:
                     queue.append(target)
                 linked_from[target].add(url)
     finally:
-        report.blocked = set(session.blocked)
+        report.requests = list(session.requests)
         session.close()
     for target, status in report.resources.items():
         if status >= 400:
@@ -555,9 +643,93 @@ def test_hostile_fixture_is_a_valid_coe(site: Site) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_only_cross_origin_requests_were_blocked(crawled: CrawlReport, site: Site) -> None:
-    # The ignore rule for console errors holds only for URLs the context blocked itself.
-    assert all(not same_origin(url, site.base_url) for url in crawled.blocked)
+def test_no_request_leaves_the_origin_anywhere_on_the_site(
+    crawled: CrawlReport, site: Site
+) -> None:
+    # The crawl's problems already include each request to another host; this also shows
+    # that the recorder saw the theme's files, the search worker and the search index.
+    foreign = sorted({url for url in crawled.requests if another_host(url, site.base_url)})
+    assert not foreign, foreign
+    paths = {urlsplit(url).path for url in crawled.requests}
+    assert any(p.startswith("/assets/stylesheets/main.") for p in paths), sorted(paths)[:20]
+    assert any(p.startswith("/assets/javascripts/workers/search.") for p in paths)
+    assert "/search/search_index.json" in paths
+
+
+def test_policy_allows_only_material_inline_scripts_and_chart_styles(site: Site) -> None:
+    directives = dict(d.split(" ", 1) for d in site.policy.split("; "))
+    assert directives["default-src"] == "'self'"
+    # No other host, no 'unsafe-inline', no 'unsafe-eval': every source is one of these.
+    allowed = {"'self'", "'none'", "'unsafe-hashes'", "data:"}
+    sources = [s for value in directives.values() for s in value.split()]
+    assert all(s in allowed or re.fullmatch(r"'sha256-[A-Za-z0-9+/]{43}='", s) for s in sources)
+    # One hash per folder depth of the storage script (the root, 1, 2 and 3 folders deep,
+    # and the 404 page's absolute path) plus the palette and #hash scripts.
+    script_hashes = directives["script-src"].split()[1:]
+    assert 3 <= len(script_hashes) <= 8, script_hashes
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_main_pages_ask_no_other_host_in_either_palette(
+    browser: Browser, site: Site, scheme: str
+) -> None:
+    repo_url = yaml.safe_load((site.repo / "mkdocs.yml").read_text(encoding="utf-8"))["repo_url"]
+    session = open_session(browser, site.base_url, color_scheme=scheme)
+    try:
+        for name in MAIN_PAGES:
+            page, watcher = open_page(session, site.url(MAIN_PAGES[name]))
+            expect(page.locator("body")).to_have_attribute("data-md-color-scheme", SCHEMES[scheme])
+            # The repository link stays in the header, as a plain link.
+            source = page.locator("a.md-source").first
+            expect(source).to_have_attribute("href", repo_url)
+            assert source.get_attribute("data-md-component") is None
+            watcher.check()
+            page.close()
+        assert session.requests
+        assert not [url for url in session.requests if another_host(url, site.base_url)]
+    finally:
+        session.close()
+
+
+REMOTE_FONT_CSS = """@font-face {
+  font-family: "Remote Roboto";
+  src: url("https://fonts.gstatic.com/s/roboto/v30/KFOmCnqEu92Fr1Mu4mxK.woff2") format("woff2");
+}
+body { font-family: "Remote Roboto", sans-serif; }
+"""
+
+
+@pytest.mark.parametrize("with_policy", [True, False], ids=["with-policy", "without-policy"])
+def test_checker_reports_a_font_from_another_host(
+    browser: Browser, site: Site, tmp_path: Path, with_policy: bool
+) -> None:
+    # A copy of the site whose home page links a stylesheet of its own (allowed) that
+    # loads a font from another host (not allowed), as Material's Google Fonts did.
+    root = tmp_path / "site"
+    shutil.copytree(site.root, root)
+    (root / "assets" / "remote-font.css").write_text(REMOTE_FONT_CSS, encoding="utf-8")
+    home = root / "index.html"
+    html = home.read_text(encoding="utf-8")
+    link = '<link rel="stylesheet" href="assets/remote-font.css">'
+    home.write_text(html.replace("</head>", f"{link}</head>", 1), encoding="utf-8")
+    server = Server(root, site_policy(root) if with_policy else None)
+    session = open_session(browser, server.base_url)
+    try:
+        page, watcher = open_page(session, server.base_url)
+        expect(page.locator("h1").first).to_be_visible()
+        watcher.settle()
+    finally:
+        session.close()
+        server.close()
+    problems = "\n".join(watcher.problems)
+    assert watcher.problems, "a font from another host passed the check"
+    if with_policy:  # the browser refuses the font and the page reports the violation
+        assert "CSP violation: font-src blocked https://fonts.gstatic.com/" in problems
+    else:  # nothing stops the request, and the recorder sees it
+        assert "request to another host on" in problems
+        assert "https://fonts.gstatic.com/s/roboto/" in problems
+    with pytest.raises(AssertionError):
+        watcher.check()
 
 
 # -- the COE index: filter and sort -----------------------------------------------------------
@@ -912,35 +1084,50 @@ BROKEN_LINKS = """
 """
 
 
-def break_site(repo: Path) -> Path:
+def break_site(repo: Path) -> tuple[Path, str]:
     """Build a site with two broken links on the home page, then edit the hostile COE's
-    page as if its title had been published unescaped."""
+    page as if its title had been published unescaped. Also the policy of the site as
+    built, before the edit: the one it would be deployed with."""
     with (repo / "docs" / "index.md").open("a", encoding="utf-8") as index:
         index.write(BROKEN_LINKS)
     root = build(repo)
+    policy = site_policy(root)
     coe_page = root / load_coes(repo)[HOSTILE_ID].url / "index.html"
     html = coe_page.read_text(encoding="utf-8")
     unescaped = f'<h1 id="coe-title"><span class="coe-id">{HOSTILE_ID}</span> {HOSTILE}</h1>'
     html, count = re.subn(r'<h1 id="coe-title">.*?</h1>', lambda _: unescaped, html, count=1)
     assert count == 1
     coe_page.write_text(html, encoding="utf-8")
-    return root
+    return root, policy
 
 
 def test_crawler_reports_a_broken_anchor_and_an_unescaped_title(
     browser: Browser, tmp_path: Path
 ) -> None:
     repo = copy_project(tmp_path / "repo")
-    root = break_site(repo)
-    server = Server(root)
+    root, policy = break_site(repo)
+    server = Server(root, policy)
     try:
         report = crawl(browser, server.base_url)
     finally:
         server.close()
     coe_url = server.base_url + load_coes(repo)[HOSTILE_ID].url
-    assert any(d.startswith(f"alert dialog on {coe_url}") for d in report.dialogs), report.dialogs
     problems = "\n".join(report.problems)
     assert f"broken anchor {server.base_url}coes/#nope on {server.base_url}" in problems
     assert f"broken link to {server.base_url}no-such-page/ (HTTP 404)" in problems
     # The injected <img src=x> is requested from the COE's folder and is not there.
     assert f"HTTP 404 on {coe_url}: {coe_url}x" in problems
+    # The policy stops the injected script and the onerror handler, and says so.
+    assert f"CSP violation: script-src-elem blocked inline ({coe_url}:" in problems
+    assert "CSP violation: script-src-attr blocked inline" in problems
+    assert not report.dialogs
+
+    # Without the policy the script runs, and the crawler sees its dialog.
+    server = Server(root, None)
+    session = open_session(browser, server.base_url)
+    try:
+        _, watcher = open_page(session, server.base_url + load_coes(repo)[HOSTILE_ID].url)
+    finally:
+        session.close()
+        server.close()
+    assert any(d.startswith("alert dialog on ") for d in watcher.dialogs), watcher.dialogs

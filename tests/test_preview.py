@@ -89,7 +89,7 @@ class Served:
 def site(tmp_path: Path) -> Iterator[tuple[Path, Served, dict[str, str]]]:
     root = tmp_path / "repo"
     root.mkdir()
-    for name in ("docs", "coes", "schema"):
+    for name in ("docs", "coes", "schema", "overrides"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     port = free_port()
