@@ -161,7 +161,6 @@ def _label_headings(md: MarkdownIt, tokens: list[Token], env: EnvType) -> list[H
     return them in order."""
     headings: list[Heading] = []
     used: set[str] = env.setdefault("coe_heading_ids", set())
-    counters: dict[str, int] = env.setdefault("coe_heading_counters", {})
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
             continue
@@ -170,7 +169,7 @@ def _label_headings(md: MarkdownIt, tokens: list[Token], env: EnvType) -> list[H
         renderer: Any = md.renderer
         inner: str = renderer.renderInline(inline.children or [], md.options, env)
         safe, name = _name_of(inner)
-        anchor: str = unique(slugify(htmllib.unescape(name), "-"), used, counters)
+        anchor: str = unique(slugify(htmllib.unescape(name), "-"), used)
         token.attrSet("id", anchor)
         close.meta = {**close.meta, "anchor": anchor}
         line = token.map[0] if token.map else 0
@@ -224,7 +223,7 @@ def render_body(
     pieces.append(sanitize(md.renderer.render(tokens[start:], md.options, env)))
     pieces.extend(html for _, html in pending)
     # Footnotes are the author's: a generated text starts without them.
-    ids = {key: env[key] for key in ("coe_heading_ids", "coe_heading_counters")}
+    ids = {"coe_heading_ids": env["coe_heading_ids"]}
     for extra in trusted:
         extra_tokens = md.parse(extra, dict(ids))
         headings.extend(_label_headings(md, extra_tokens, ids))

@@ -1,0 +1,207 @@
+"""The ``active-content`` rule: nothing in a COE's body may run in a reader's browser.
+
+The body is read by markdown-it, as the page is made, so only what a page would show as
+HTML or as a link counts: code spans, code blocks and the text of HTML comments are
+examples, never active. Links are read without markdown-it's own refusal of dangerous
+URLs (which leaves ``[x](javascript:...)`` as text on the page): the rule reports them
+where the author wrote them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from html import unescape
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from ..context import Context
+from ..document import CoeDocument
+from ..findings import Hit
+from ..registry import file_rule
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+# Elements that run code, load other pages or styles, or send what a reader types.
+ELEMENTS = {
+    "script": "runs a script",
+    "iframe": "embeds another page",
+    "frame": "embeds another page",
+    "frameset": "embeds other pages",
+    "object": "embeds active content",
+    "embed": "embeds active content",
+    "applet": "embeds active content",
+    "form": "sends what a reader types elsewhere",
+    "base": "redirects every link of the page",
+    "style": "restyles the whole site",
+    "link": "loads a stylesheet or other resource",
+}
+# Attributes that hold a URL the browser may load or follow.
+URL_ATTRIBUTES = {
+    *("href", "src", "action", "formaction", "data", "poster", "background", "cite"),
+    *("xlink:href", "srcset", "lowsrc", "dynsrc", "longdesc", "codebase", "ping", "icon"),
+    *("manifest", "archive", "classid", "usemap", "profile"),
+}
+# Browsers ignore ASCII controls, spaces, tabs and line breaks in a URL's scheme.
+_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
+_IMAGE_DATA = re.compile(r"data:image/(?!svg)[a-z0-9.+-]+[;,]")
+_IMAGE_DATA_ANY = re.compile(r"data:image/[a-z0-9.+-]+[;,]")
+# Bodies without any of these cannot hold active content: most are never parsed.
+_MAY_HOLD = re.compile(r"<[A-Za-z]|&|script\s*:|data\s*:", re.IGNORECASE)
+
+
+def url_problem(url: str, *, image: bool = False) -> str | None:
+    """Why ``url`` is active content, or ``None``. A ``data:`` URL is fine for an image
+    (any image type as an image's source, raster types elsewhere)."""
+    plain = _IGNORED_IN_SCHEME.sub("", unquote(unescape(url))).lower()
+    if plain.startswith(("javascript:", "vbscript:")):
+        return f"a `{plain.split(':', 1)[0]}:` URL runs a script when followed"
+    if plain.startswith("data:") and not (_IMAGE_DATA_ANY if image else _IMAGE_DATA).match(plain):
+        return "a `data:` URL that is not an image can hold a page with a script"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A problem at a 0-based line of the body; ``needle`` is text to find its column."""
+
+    line: int
+    message: str
+    needle: str
+
+
+class _TagScanner(HTMLParser):
+    """Reports the active elements and attributes of a piece of raw HTML, with the line
+    (counted from 0 in the piece) of each tag."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[Found] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0] - 1
+        source = self.get_starttag_text() or ""
+
+        def line_of(attribute: str) -> int:
+            """The line of an attribute, which may be below its tag's first line."""
+            at = re.search(rf"[\s/\"']{re.escape(attribute)}\s*(?:=|[\s/>])", source, re.I)
+            return line + (source[: at.start() + 1].count("\n") if at else 0)
+
+        if tag in ELEMENTS:
+            self.found.append(Found(line, f"`<{tag}>` {ELEMENTS[tag]}", f"<{tag}"))
+        elif tag == "meta" and any(name == "http-equiv" for name, _ in attrs):
+            self.found.append(
+                Found(line, "`<meta http-equiv>` can reload or redirect the page", "<meta")
+            )
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(
+                    Found(line_of(name), f"the event handler `{name}` runs a script", name)
+                )
+            elif name in URL_ATTRIBUTES and value:
+                problem = url_problem(value, image=tag == "img" and name == "src")
+                if problem:
+                    self.found.append(Found(line_of(name), f"`{name}`: {problem}", name))
+
+    handle_startendtag = handle_starttag
+
+
+def scan_html(html: str) -> list[Found]:
+    """The active content of a piece of raw HTML."""
+    scanner = _TagScanner()
+    scanner.feed(html)
+    scanner.close()
+    return scanner.found
+
+
+@cache
+def _parser() -> MarkdownIt:
+    # The page's block and inline syntax (see coe.site.render), but with every link
+    # kept as a link, whatever its URL.
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.admon import admon_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md.use(footnote_plugin, inline=False).use(admon_plugin)
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+def _inline(token: Token) -> Iterator[Found]:
+    """Active content in a paragraph, heading or table cell: raw HTML tags, links and
+    images. Lines are counted by the line breaks before each piece."""
+    assert token.map is not None
+    line = token.map[0]
+    for child in token.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "html_inline":
+            for found in scan_html(child.content):
+                yield Found(line + found.line, found.message, found.needle)
+            line += child.content.count("\n")
+        elif child.type in ("link_open", "image"):
+            attribute = "href" if child.type == "link_open" else "src"
+            url = str(child.attrGet(attribute) or "")
+            problem = url_problem(url, image=child.type == "image")
+            if problem:
+                kind = "link" if child.type == "link_open" else "image"
+                yield Found(line, f"{kind} to {problem}", url.split(":", 1)[0] + ":")
+
+
+def find_active_content(body: str) -> list[Found]:
+    """Every piece of active content in a body, in order, at 0-based lines."""
+    if not _MAY_HOLD.search(body):
+        return []
+    found: list[Found] = []
+    for token in _parser().parse(body):
+        if token.map is None:
+            continue
+        if token.type == "html_block":
+            found.extend(
+                Found(token.map[0] + f.line, f.message, f.needle) for f in scan_html(token.content)
+            )
+        elif token.type == "inline":
+            found.extend(_inline(token))
+    return found
+
+
+def _column(line: str, needle: str) -> int:
+    at = line.lower().find(needle.lower())
+    return at + 1 if at >= 0 else 1
+
+
+@file_rule(
+    "active-content",
+    "No script, frame, form, event handler or `javascript:` URL in the body.",
+    needs="body",
+    bad="- 2026-03-02 14:05 UTC - Deploy 5121 ships. <img src=x onerror=alert(1)>",
+    good="- 2026-03-02 14:05 UTC - Deploy 5121 ships ([diff](https://git.example/d/5121)).",
+)
+def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+    """
+    A COE is published to everyone who reads the site, so a script in one COE would run
+    in every reader's browser, with the reader's access to the site. The body may hold
+    HTML, but not the parts of it that run or load code, or send data elsewhere:
+    `script`, `iframe`, `frame`, `object`, `embed`, `applet`, `form`, `base`,
+    `meta http-equiv`, `style` and `link` elements; event-handler attributes (`onerror`,
+    `onclick`...); and `javascript:`, `vbscript:` or `data:` URLs (a `data:` image is
+    fine), in raw HTML and in Markdown links and images alike. Code spans and code blocks
+    are examples and are not checked. The site also removes all of these from every
+    page, even when this rule is turned off, but the finding shows the author what a
+    reader will not see. It cannot be silenced with `coe-ignore`.
+    """
+    assert doc.split is not None
+    lines = doc.split.body.split("\n")
+    for found in find_active_content(doc.split.body):
+        text = lines[found.line] if 0 <= found.line < len(lines) else ""
+        yield Hit(
+            f"active content: {found.message}; remove it (use a code span to show it)",
+            doc.split.body_line + found.line,
+            _column(text, found.needle),
+        )
