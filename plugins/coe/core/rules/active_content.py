@@ -51,8 +51,17 @@ URL_ATTRIBUTES = {
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
 _IMAGE_DATA = re.compile(r"data:image/(?!svg)[a-z0-9.+-]+[;,]")
 _IMAGE_DATA_ANY = re.compile(r"data:image/[a-z0-9.+-]+[;,]")
-# Bodies without any of these cannot hold active content: most are never parsed.
-_MAY_HOLD = re.compile(r"<[A-Za-z]|&|script\s*:|data\s*:", re.IGNORECASE)
+# A tag, or a character reference (which could spell a scheme in a link).
+_TAG_OR_REFERENCE = re.compile(r"<[A-Za-z]|&(?:#|[A-Za-z]+;)")
+
+
+def may_hold_active_content(body: str) -> bool:
+    """A cheap test that lets most bodies skip the parse: without a tag or a character
+    reference, active content can only be a Markdown link's scheme, which holds no space."""
+    if ("<" in body or "&" in body) and _TAG_OR_REFERENCE.search(body):
+        return True
+    lowered = body.lower()
+    return "script:" in lowered or "data:" in lowered
 
 
 def url_problem(url: str, *, image: bool = False) -> str | None:
@@ -156,7 +165,7 @@ def _inline(token: Token) -> Iterator[Found]:
 
 def find_active_content(body: str) -> list[Found]:
     """Every piece of active content in a body, in order, at 0-based lines."""
-    if not _MAY_HOLD.search(body):
+    if not may_hold_active_content(body):
         return []
     found: list[Found] = []
     for token in _parser().parse(body):

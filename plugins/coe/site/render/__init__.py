@@ -33,6 +33,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from .highlight import code_block
 from .sanitize import sanitize
@@ -138,10 +139,12 @@ def _admonition(
 
 @cache
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"linkify": True})
-    md.enable(["table", "strikethrough", "linkify"])
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     md.options["tasklists"] = True
-    md.use(footnote_plugin, inline=False).use(admon_plugin, render=_admonition)
+    # GitHub's own autolink rules (www. and scheme links), not linkify's wider guesses:
+    # a bare `example.com` stays text, as in the review.
+    md.use(gfm_autolink_plugin).use(footnote_plugin, inline=False)
+    md.use(admon_plugin, render=_admonition)
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _code_block)
     md.add_render_rule("heading_close", _heading_close)
