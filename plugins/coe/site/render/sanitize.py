@@ -78,7 +78,22 @@ _WITH_DATA = nh3.Cleaner(
 )
 
 
+_INPUT = re.compile(r"<input\b[^>]*>")
+_TASK_CLASS = "task-list-item-checkbox"
+
+
+def _checkbox(match: re.Match[str]) -> str:
+    """An input as one canonical disabled checkbox (nh3 adds the forced attributes in no
+    fixed order)."""
+    tag = match[0]
+    parts = [f' class="{_TASK_CLASS}"' if _TASK_CLASS in tag else ""]
+    parts.append(' type="checkbox" disabled=""')
+    parts.append(' checked=""' if re.search(r'\schecked=""', tag) else "")
+    return f"<input{''.join(parts)}>"
+
+
 def sanitize(html: str) -> str:
     """``html`` with only the allowed elements, attributes and URLs."""
     cleaner = _WITH_DATA if "data:" in html.lower() else _PLAIN
-    return cleaner.clean(html)
+    clean = cleaner.clean(html)
+    return _INPUT.sub(_checkbox, clean) if "<input" in clean else clean
