@@ -65,13 +65,14 @@ def may_hold_active_content(body: str) -> bool:
 
 
 def url_problem(url: str, *, image: bool = False) -> str | None:
-    """Why ``url`` is active content, or ``None``. A ``data:`` URL is fine for an image
-    (any image type as an image's source, raster types elsewhere)."""
+    """Why ``url`` is active content (completing "... a URL"), or ``None``. A ``data:``
+    URL is fine for an image (any image type as an image's source, raster types
+    elsewhere)."""
     plain = _IGNORED_IN_SCHEME.sub("", unquote(unescape(url))).lower()
     if plain.startswith(("javascript:", "vbscript:")):
-        return f"a `{plain.split(':', 1)[0]}:` URL runs a script when followed"
+        return f"a `{plain.split(':', 1)[0]}:` URL, which runs a script"
     if plain.startswith("data:") and not (_IMAGE_DATA_ANY if image else _IMAGE_DATA).match(plain):
-        return "a `data:` URL that is not an image can hold a page with a script"
+        return "a `data:` URL that is not an image, which can hold a page with a script"
     return None
 
 
@@ -115,7 +116,7 @@ class _TagScanner(HTMLParser):
             elif name in URL_ATTRIBUTES and value:
                 problem = url_problem(value, image=tag == "img" and name == "src")
                 if problem:
-                    self.found.append(Found(line_of(name), f"`{name}`: {problem}", name))
+                    self.found.append(Found(line_of(name), f"`{name}` holds {problem}", name))
 
     handle_startendtag = handle_starttag
 
@@ -159,8 +160,8 @@ def _inline(token: Token) -> Iterator[Found]:
             url = str(child.attrGet(attribute) or "")
             problem = url_problem(url, image=child.type == "image")
             if problem:
-                kind = "link" if child.type == "link_open" else "image"
-                yield Found(line, f"{kind} to {problem}", url.split(":", 1)[0] + ":")
+                kind = "a link to" if child.type == "link_open" else "an image from"
+                yield Found(line, f"{kind} {problem}", url.split(":", 1)[0] + ":")
 
 
 def find_active_content(body: str) -> list[Found]:
@@ -181,8 +182,16 @@ def find_active_content(body: str) -> list[Found]:
 
 
 def _column(line: str, needle: str) -> int:
-    at = line.lower().find(needle.lower())
-    return at + 1 if at >= 0 else 1
+    """Where ``needle`` is on the line; a scheme spelled with a character reference
+    (``&#106;avascript:``) is found by the longest end of it that is written out."""
+    lowered = line.lower()
+    needle = needle.lower()
+    while len(needle) >= 4:
+        at = lowered.find(needle)
+        if at >= 0:
+            return at + 1
+        needle = needle[1:]
+    return 1
 
 
 @file_rule(

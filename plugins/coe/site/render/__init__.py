@@ -145,6 +145,9 @@ def _parser() -> MarkdownIt:
     # a bare `example.com` stays text, as in the review.
     md.use(gfm_autolink_plugin).use(footnote_plugin, inline=False)
     md.use(admon_plugin, render=_admonition)
+    # Every link and image is kept as the author wrote it, as GitHub does; the sanitizer,
+    # not markdown-it's own list of bad schemes, decides which URLs stay.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _code_block)
     md.add_render_rule("heading_close", _heading_close)
