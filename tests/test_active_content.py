@@ -22,9 +22,14 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from coe.core.rules.active_content import find_active_content
+from coe.site.render import render_body
 from tests.helpers import MKDOCS_YML, VALID_COE, make_repo, run_coe, run_mkdocs, validate_json
 from tests.test_bad_input import FIXTURES, MANIFEST
+from tests.test_render import elements
 from tests.test_site_builds import output
 
 NAME = "coes/COE-2026-101-label-service.md"
@@ -314,3 +319,27 @@ def test_no_active_content_case_of_the_corpus_reaches_its_page(tmp_path: Path) -
         assert page.select_one("section.coe-card") is not None, name
         assert_inert(page)
         assert "alert(1)" not in str(page), name
+
+
+# --- any text -----------------------------------------------------------------------------
+
+ATOMS = [
+    *("<", ">", "<!", "<![CDATA[", "<?", "</", "<a ", "<img ", "<svg", "<script>", "</script>"),
+    *("<!--", "-->", "<style>", "<textarea>", "href=", "src=", "onerror=", '"', "'", "/"),
+    *("javascript:", "data:text/html,", "&#106;", "&#x", ";", "\n", "\n\n", " ", "\t", "    "),
+    *("[", "]", "(", ")", "!", "!!! note", "??? tip", "- ", "1. ", "```", "~~~", "|", "---"),
+    *("## ", "x", "[^1]", "[^1]:", "\x00", "\r", "\u2028", "www.", "https://", "*", "_", "`"),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ATOMS), max_size=60))
+def test_any_text_is_checked_and_rendered_without_a_traceback(atoms: list[str]) -> None:
+    text = "".join(atoms)
+    lines = text.split("\n")
+    for found in find_active_content(text):
+        assert 0 <= found.line < len(lines) and found.message
+    html = render_body(text).html
+    for tag, attrs in elements(html):
+        assert tag not in ACTIVE_ELEMENTS, html
+        assert not any(name.startswith("on") for name, _ in attrs), html

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from html import unescape
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -85,48 +84,62 @@ class Found:
     needle: str
 
 
-class _TagScanner(HTMLParser):
-    """Reports the active elements and attributes of a piece of raw HTML, with the line
-    (counted from 0 in the piece) of each tag."""
+# Raw HTML is read the way a browser's tokenizer reads it, closely enough to find every
+# start tag and attribute: a comment hides what it holds, the text of a script, style,
+# textarea or title element holds no tags, an attribute is separated by spaces or `/`, and
+# an unquoted value runs to the next space or `>`. (html.parser is no fit: it raises on
+# some malformed declarations.)
+_MARKUP = re.compile(r"<!--|<[A-Za-z]")
+_TAG = re.compile(r"""<([A-Za-z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)""")
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+_RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "noembed", "noframes", "iframe"}
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[Found] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0] - 1
-        source = self.get_starttag_text() or ""
-
-        def line_of(attribute: str) -> int:
-            """The line of an attribute, which may be below its tag's first line."""
-            at = re.search(rf"[\s/\"']{re.escape(attribute)}\s*(?:=|[\s/>])", source, re.I)
-            return line + (source[: at.start() + 1].count("\n") if at else 0)
-
-        if tag in ELEMENTS:
-            self.found.append(Found(line, f"`<{tag}>` {ELEMENTS[tag]}", f"<{tag}"))
-        elif tag == "meta" and any(name == "http-equiv" for name, _ in attrs):
-            self.found.append(
-                Found(line, "`<meta http-equiv>` can reload or redirect the page", "<meta")
-            )
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append(
-                    Found(line_of(name), f"the event handler `{name}` runs a script", name)
-                )
-            elif name in URL_ATTRIBUTES and value:
-                problem = url_problem(value, image=tag == "img" and name == "src")
-                if problem:
-                    self.found.append(Found(line_of(name), f"`{name}` holds {problem}", name))
-
-    handle_startendtag = handle_starttag
+def _tag_problems(tag: str, attributes: str, line: int) -> list[Found]:
+    """The problems of one start tag at ``line``, the element's first, then in line order;
+    ``attributes`` is the text after its name (attributes may be on later lines)."""
+    names: set[str] = set()
+    found: list[Found] = []
+    for match in _ATTRIBUTE.finditer(attributes):
+        name = match[1].lower()
+        value = match[2].strip("\"'") if match[2] else ""
+        at = line + attributes[: match.start()].count("\n")
+        names.add(name)
+        if name.startswith("on"):
+            found.append(Found(at, f"the event handler `{name}` runs a script", name))
+        elif name in URL_ATTRIBUTES and value:
+            problem = url_problem(value, image=tag == "img" and name == "src")
+            if problem:
+                found.append(Found(at, f"`{name}` holds {problem}", name))
+    if tag in ELEMENTS:
+        found.insert(0, Found(line, f"`<{tag}>` {ELEMENTS[tag]}", f"<{tag}"))
+    elif tag == "meta" and "http-equiv" in names:
+        found.insert(0, Found(line, "`<meta http-equiv>` can reload or redirect the page", "<meta"))
+    return sorted(found, key=lambda f: f.line)
 
 
 def scan_html(html: str) -> list[Found]:
-    """The active content of a piece of raw HTML."""
-    scanner = _TagScanner()
-    scanner.feed(html)
-    scanner.close()
-    return scanner.found
+    """The active content of a piece of raw HTML, at 0-based lines of the piece, in order."""
+    found: list[Found] = []
+    position = line = 0
+    lowered = html.lower()
+    while (start := _MARKUP.search(html, position)) is not None:
+        line += html.count("\n", position, start.start())
+        if start[0] == "<!--":
+            end = html.find("-->", start.end())
+            position = len(html) if end < 0 else end + 3
+            line += html.count("\n", start.start(), position)
+            continue
+        tag = _TAG.match(html, start.start())
+        assert tag is not None  # `<` and a letter always start one
+        name = tag[1].lower()
+        found.extend(_tag_problems(name, tag[2], line))
+        position = tag.end()
+        if name in _RAW_TEXT:
+            close = lowered.find(f"</{name}", position)
+            position = len(html) if close < 0 else close
+        line += html.count("\n", tag.start(), position)
+    return found
 
 
 @cache
