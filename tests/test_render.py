@@ -319,3 +319,8 @@ def test_image_data_urls_and_ordinary_links_are_kept() -> None:
     )
     assert 'src="data:image/png;base64,iVBORw0KGgo="' in html
     assert all(f'href="{url}"' in html for url in ("/x", "mailto:oncall@example.com"))
+
+
+def test_headings_leave_the_ids_the_page_already_has() -> None:
+    rendered = render_body("## COE title\n\n## Action AI-1\n", taken_ids=["coe-title"])
+    assert [h.id for h in rendered.headings] == ["coe-title_1", "action-ai-1"]

@@ -247,7 +247,11 @@ class SitePages:
             section = entry.doc.body.section(key) if entry.doc.body else None
             at = section.end_line - first if section else end
             insertions[at] = insertions.get(at, "") + html
-        rendered = render_body(body.body, insertions=insertions, trusted=list(extra_sections))
+        # Headings must not take the ids of the card and the action items' rows.
+        taken = ["coe-title", *(item_anchor(item.id) for item in entry.items)]
+        rendered = render_body(
+            body.body, insertions=insertions, trusted=list(extra_sections), taken_ids=taken
+        )
         number = next(self._keys)
         page = zlib.compress(f"{card}\n{rendered.html}".encode(), 1)
         self._bodies[number] = (page, rendered.toc_tokens())

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -198,17 +198,18 @@ def render_body(
     *,
     insertions: Mapping[int, str] | None = None,
     trusted: Sequence[str] = (),
-    env: EnvType | None = None,
+    taken_ids: Iterable[str] = (),
 ) -> RenderedBody:
     """Render an author's Markdown ``text`` to sanitized HTML with its headings.
 
     ``insertions`` maps a 0-based line of ``text`` to HTML the site generates, placed before
     the top-level block that starts on or after that line (at the end when none does).
     ``trusted`` are Markdown texts the site generates, rendered after the body without
-    sanitizing, sharing its heading ids and table of contents. Pass the same ``env`` to
-    render more texts for one page."""
+    sanitizing, sharing its heading ids and table of contents. ``taken_ids`` are ids the
+    page already has elsewhere, which headings do not take (the toc extension, too, leaves
+    out the ids a page has)."""
     md = _parser()
-    env = {} if env is None else env
+    env: EnvType = {"coe_heading_ids": set(taken_ids)}
     tokens = md.parse(text, env)
     headings = _label_headings(md, tokens, env)
     # Cut the body at its top-level blocks where generated HTML goes in; each piece is
