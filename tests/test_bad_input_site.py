@@ -170,7 +170,7 @@ def materialise(case: Case, tmp_path: Path) -> Path:
 
 def test_every_case_has_a_pinned_site_outcome() -> None:
     assert set(SITE_OUTCOMES) == set(MANIFEST) | set(GENERATED)
-    assert len(CASES) == len(MANIFEST) + len(GENERATED) == 97
+    assert len(CASES) == len(MANIFEST) + len(GENERATED) == 105
     for name, outcome in SITE_OUTCOMES.items():
         assert set(outcome) == {"exit", "description"}, name
         assert outcome["exit"] in (0, 1), name

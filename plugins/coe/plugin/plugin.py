@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
 from ..core.checker import make_context
@@ -305,6 +306,11 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             return html
         index = build.index
         own = build.coe_pages.get(page.file.src_uri)
+        if own is not None:
+            # The body was rendered apart (markdown-it, sanitized): in it goes, with the
+            # table of contents of its headings.
+            html, toc_tokens = build.pages.insert_body(html)
+            page.toc = get_toc(toc_tokens)
 
         def url_for(coe_id: str) -> str | None:
             entry = index.by_id.get(coe_id)

@@ -25,11 +25,15 @@ from ..core.index import CoeEntry, Index, item_anchor
 from ..core.suppress import Suppression, parse_suppressions
 from ..core.timeutil import parse_datetime
 from .autolink import link_ids
+from .render import render_body
 from .urls import relative_url, slug
 
 SOON_DAYS = 14
 PLACEHOLDER = "\n<!--coe-html:{}-->\n"
 _PLACEHOLDER = re.compile(r"<!--coe-html:(\d+)-->")
+# Where a COE page's rendered body goes in, once Python-Markdown has made the page.
+BODY_PLACEHOLDER = "\n<!--coe-body:{}-->\n"
+_BODY = re.compile(r"<!--coe-body:(\d+)-->")
 _SEARCH_TEXT = "data-coe-search-text"
 _RESTORE = re.compile(rf"<!--coe-html:(\d+)-->(?:<p {_SEARCH_TEXT}>[^<]*</p>)?")
 _TAGS = re.compile(r"<[^>]*>")
@@ -101,6 +105,7 @@ class SitePages:
         self.use_directory_urls = use_directory_urls
         self._stash: dict[int, bytes] = {}
         self._unsearchable: set[int] = set()
+        self._bodies: dict[int, tuple[bytes, list[Any]]] = {}
         self._keys = itertools.count()
         self.services: dict[str, list[CoeEntry]] = defaultdict(list)
         self.teams: dict[str, list[CoeEntry]] = defaultdict(list)
@@ -215,9 +220,10 @@ class SitePages:
     def coe_page(
         self, entry: CoeEntry, page_url: str, body: Split, extra_sections: Iterable[str] = ()
     ) -> str:
-        """The COE's Markdown: header card, the author's body (read again from its file),
-        then the front-matter's action items and relations placed under their sections."""
-        body_lines = body.body.split("\n")
+        """The COE's page as Markdown for MkDocs: a placeholder for the header card, the
+        author's body (read again from its file) and, under their sections, the
+        front-matter's action items and relations, all rendered here by the parser that
+        checks the body (``insert_body`` puts them in the page)."""
         first = body.body_line
         card = self._render("card.html", page_url, own=entry.id, entry=entry)
         items = self._render("action_items.html", page_url, own=entry.id, entry=entry)
@@ -235,18 +241,34 @@ class SitePages:
             backlinks=backlinks,
             external=external,
         )
+        end = body.body.count("\n") + 1
         insertions: dict[int, str] = {}
         for key, html in (("action items", items), ("related items", related)):
             section = entry.doc.body.section(key) if entry.doc.body else None
-            at = section.end_line - first if section else len(body_lines)
-            insertions[at] = insertions.get(at, "") + f"\n\n{html}\n\n"
-        out: list[str] = []
-        for number, line in enumerate(body_lines):
-            if number in insertions:
-                out.append(insertions.pop(number))
-            out.append(line)
-        out.extend(insertions[k] for k in sorted(insertions))
-        return "\n".join([f"\n{card}\n", *out, *(f"\n{x}\n" for x in extra_sections)]) + "\n"
+            at = section.end_line - first if section else end
+            insertions[at] = insertions.get(at, "") + html
+        # Headings must not take the ids of the card and the action items' rows.
+        taken = ["coe-title", *(item_anchor(item.id) for item in entry.items)]
+        rendered = render_body(
+            body.body, insertions=insertions, trusted=list(extra_sections), taken_ids=taken
+        )
+        number = next(self._keys)
+        page = zlib.compress(f"{card}\n{rendered.html}".encode(), 1)
+        self._bodies[number] = (page, rendered.toc_tokens())
+        return BODY_PLACEHOLDER.format(number)
+
+    def insert_body(self, content: str) -> tuple[str, list[Any]]:
+        """The converted page with the COE's rendered body in place of its placeholder,
+        and the table of contents of its headings as ``toc_tokens`` (the shape MkDocs'
+        ``get_toc`` takes)."""
+        toc: list[Any] = []
+
+        def body_of(match: re.Match[str]) -> str:
+            packed, tokens = self._bodies.pop(int(match[1]), (b"", []))
+            toc.extend(tokens)
+            return zlib.decompress(packed).decode("utf-8") if packed else ""
+
+        return _BODY.sub(body_of, content), toc
 
     def suppressions_section(
         self, body: Split, page_url: str, silenced: list[Finding]

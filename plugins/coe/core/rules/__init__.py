@@ -36,4 +36,5 @@ from . import (  # noqa: F401, I001  (the order is the reference page's order)
     blame_person,
     suppression,
     placeholder,
+    active_content,
 )
