@@ -103,7 +103,7 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         checked = load_and_check(
             context, cwd=self.core.base_dir, reuse=self.serving, keep_prose=True
         )
-        failing = self._report(checked) + outside
+        failing = self._report(checked, outside)
         options = SiteOptions(config.use_directory_urls, config.site_url, config.site_name)
         mentions = self.preview.mentions if self.preview else None
         build = make_build(
@@ -126,12 +126,13 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         self.build = build
         return files
 
-    def _report(self, checked: Checked) -> list[Finding]:
-        """Log every finding; the errors, which stop any build but a preview's."""
+    def _report(self, checked: Checked, dropped: list[Finding]) -> list[Finding]:
+        """Log every finding; the errors (with the ``dropped`` files' ones, already
+        logged), which stop any build but a preview's."""
         for finding in checked.findings:
             message = f"{finding.path}:{finding.line}: [{finding.rule}] {finding.message}"
             (log.error if finding.severity == "error" else log.warning)(message)
-        errors = [f for f in checked.findings if f.severity == "error"]
+        errors = [f for f in checked.findings if f.severity == "error"] + dropped
         if errors and not self.serving:
             raise PluginError(
                 f"{len(errors)} error(s), listed above; `coe validate` shows them with "
