@@ -30,7 +30,7 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 from jsonschema.validators import validator_for
 
-from coe.core.registry import all_rules
+from coe.core.rules import RULES
 from tests.helpers import ROOT, SOURCE_DATE_EPOCH, TODAY, make_repo, run_mkdocs
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site" / "corpus"
@@ -977,8 +977,8 @@ def test_rules_reference_lists_every_registered_rule_with_its_level(site: Site) 
     for row in body_rows(table):
         values = [text(cell) for cell in cells(row)]
         shown[values[0]] = values[1]
-    assert shown == {rule.id: rule.level for rule in all_rules()}
-    for rule in all_rules():
+    assert shown == {rule.id: rule.level for rule in RULES}
+    for rule in RULES:
         assert site.article("reference/rules/").find(id=rule.id) is not None, rule.id
 
 

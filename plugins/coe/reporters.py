@@ -8,11 +8,11 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from . import __version__
-from .core.checker import Result
 from .core.findings import Finding
-from .core.registry import all_rules
+from .core.pipeline import Checked
+from .core.rules import RULES
 
-Reporter = Callable[[Result, TextIO], None]
+Reporter = Callable[[Checked, TextIO], None]
 REPORTERS: dict[str, Reporter] = {}
 
 
@@ -28,7 +28,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def summary(result: Result) -> str:
+def summary(result: Checked) -> str:
     text = (
         f"{_plural(result.files, 'file')} checked: "
         f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
@@ -48,7 +48,7 @@ def text_line(finding: Finding) -> str:
 
 
 @reporter("text")
-def report_text(result: Result, out: TextIO) -> None:
+def report_text(result: Checked, out: TextIO) -> None:
     for finding in result.findings:
         out.write(text_line(finding) + "\n")
     out.write(summary(result) + "\n")
@@ -67,7 +67,7 @@ def as_dict(finding: Finding) -> dict[str, Any]:
 
 
 @reporter("json")
-def report_json(result: Result, out: TextIO) -> None:
+def report_json(result: Checked, out: TextIO) -> None:
     document = {
         "files": result.files,
         "errors": result.errors,
@@ -88,7 +88,7 @@ def _escape_property(text: str) -> str:
 
 
 @reporter("github")
-def report_github(result: Result, out: TextIO) -> None:
+def report_github(result: Checked, out: TextIO) -> None:
     """GitHub Actions workflow commands: each finding becomes an annotation on its line."""
     for f in result.findings:
         where = f"{f.pointer}: " if f.pointer else ""
@@ -100,9 +100,9 @@ def report_github(result: Result, out: TextIO) -> None:
 
 
 @reporter("sarif")
-def report_sarif(result: Result, out: TextIO) -> None:
+def report_sarif(result: Checked, out: TextIO) -> None:
     """SARIF 2.1.0, for code-scanning dashboards."""
-    rules = all_rules()
+    rules = RULES
     index = {rule.id: i for i, rule in enumerate(rules)}
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.checker import validate
 from ..core.config import Config, find_mkdocs_yml, load_config, use_directory_urls
 from ..core.corpus import Corpus
 from ..core.index import Index, build_index
+from ..core.pipeline import validate
 from ..core.timeutil import resolve_today
 
 

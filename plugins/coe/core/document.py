@@ -35,6 +35,12 @@ class CoeDocument:
         return value if isinstance(value, str) else None
 
     @property
+    def body_source(self) -> tuple[str, int]:
+        """The body's Markdown and the file line it starts on (empty when the file could
+        not be split into front-matter and body)."""
+        return (self.split.body, self.split.body_line) if self.split else ("", 1)
+
+    @property
     def opener_line(self) -> int:
         """The line of the opening ``---``: where findings about the whole mapping point."""
         return self.split.yaml_line - 1 if self.split else 1

@@ -22,6 +22,7 @@ from ..core.document import CoeDocument
 from ..core.findings import Finding
 from ..core.frontmatter import Split
 from ..core.index import CoeEntry, Index, item_anchor
+from ..core.rules import SILENCEABLE
 from ..core.suppress import Suppression, parse_suppressions
 from ..core.timeutil import parse_datetime
 from .autolink import link_ids
@@ -253,7 +254,7 @@ class SitePages:
     ) -> str | None:
         """The COE's `coe-ignore` comments with their reasons, so silenced checks stay
         visible to readers; ``None`` when it has none."""
-        found = parse_suppressions(body.body, body.body_line)
+        found = parse_suppressions(body.body, body.body_line, SILENCEABLE)
         active = [s for s in found if s.silences]
         if not active:
             return None

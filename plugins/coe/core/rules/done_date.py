@@ -1,18 +1,11 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
 from ..findings import Hit
-from ..registry import file_rule
+from ..rule import Context, FileRule
 
 
-@file_rule(
-    "done-date",
-    "An action item has a `done` date exactly when its status is `done`.",
-    bad="status: open\ndone: 2026-03-10",
-    good="status: done\ndone: 2026-03-10",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def wrong_done_dates(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     The `done` date records when an item was completed; on-time completion is measured
     against it. A finished item without it cannot be measured, and an open item with it
@@ -37,3 +30,12 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 column,
                 f"/action_items/{index}/done",
             )
+
+
+RULE = FileRule(
+    id="done-date",
+    summary="An action item has a `done` date exactly when its status is `done`.",
+    check=wrong_done_dates,
+    bad_example="status: open\ndone: 2026-03-10",
+    good_example="status: done\ndone: 2026-03-10",
+)

@@ -1,21 +1,14 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
 from ..findings import Hit
-from ..registry import file_rule
+from ..rule import Context, FileRule
 from ..timeutil import parse_datetime
 
 _ORDER = ("started", "detected", "mitigated", "resolved")
 
 
-@file_rule(
-    "incident-order",
-    "The incident's times are in order: started <= detected <= mitigated <= resolved.",
-    bad="started: 2026-03-02T14:30:00Z\ndetected: 2026-03-02T14:05:00Z",
-    good="started: 2026-03-02T14:05:00Z\ndetected: 2026-03-02T14:30:00Z",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def incident_times_out_of_order(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     Time to detect, mitigate and resolve are all counted from `started`; times out of
     order give negative durations and usually mean a wrong date or zone.
@@ -35,3 +28,12 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 f"/incident/{name}",
             )
         previous = (name, value)
+
+
+RULE = FileRule(
+    id="incident-order",
+    summary="The incident's times are in order: started <= detected <= mitigated <= resolved.",
+    check=incident_times_out_of_order,
+    bad_example="started: 2026-03-02T14:30:00Z\ndetected: 2026-03-02T14:05:00Z",
+    good_example="started: 2026-03-02T14:05:00Z\ndetected: 2026-03-02T14:30:00Z",
+)
