@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from . import __version__
 from .core.findings import Finding
+from .core.format import plural
 from .core.pipeline import Checked
 from .core.rules import RULES
 
@@ -24,14 +25,10 @@ def reporter(name: str) -> Callable[[Reporter], Reporter]:
     return register
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def summary(result: Checked) -> str:
     text = (
-        f"{_plural(result.files, 'file')} checked: "
-        f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
+        f"{plural(result.files, 'file')} checked: "
+        f"{plural(result.errors, 'error')}, {plural(result.warnings, 'warning')}"
     )
     if result.suppressed:
         text += f", {len(result.suppressed)} suppressed"

@@ -5,15 +5,8 @@ from ..body import Body, TimelineEntry
 from ..config import DEFAULT_TIMELINE_GAP_MINUTES
 from ..document import CoeDocument
 from ..findings import Hit
+from ..format import duration
 from ..rule import BodyRule, Context
-
-
-def _duration(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds()) // 60
-    hours, minutes = divmod(minutes, 60)
-    if not hours:
-        return f"{minutes} min"
-    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
 def unexplained_timeline_gaps(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hit]:
@@ -51,7 +44,7 @@ RULE = BodyRule(
 
 
 def _unexplained(entry: TimelineEntry, delta: timedelta, previous_line: int) -> Iterator[Hit]:
-    gap = _duration(delta)
+    gap = duration(int(delta.total_seconds()) // 60)
     if entry.gap_note is None:
         yield Hit(
             f"{gap} pass between this entry and the one on line {previous_line} with no "

@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from ..body import Body
 from ..document import CoeDocument
 from ..findings import Hit
+from ..format import plural
 from ..rule import BodyRule, Context
 
 
@@ -19,8 +20,7 @@ def too_few_whys(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hit
         return
     count, floor = len(body.whys), context.config.min_whys
     if count < floor:
-        found = "no numbered list of whys" if not count else f"only {count} why"
-        found += "s" if count > 1 else ""
+        found = f"only {plural(count, 'why')}" if count else "no numbered list of whys"
         yield Hit(
             f"`## Five whys` has {found}: keep asking why until you reach a missing "
             f"mechanism (at least {floor})",
