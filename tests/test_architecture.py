@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parent.parent / "plugins" / "coe"
 MAX_FUNCTION_LINES = 100
 # Being split into smaller functions by a change of its own: drop it from here then.
@@ -66,14 +68,22 @@ class _Imports(ast.NodeVisitor):
         self.names.update(f"{module}.{alias.name}" for alias in node.names)
 
 
-def import_graph() -> dict[str, set[str]]:
-    modules = _modules()
-    graph: dict[str, set[str]] = {}
-    for name, (path, is_package) in modules.items():
+def all_imports() -> dict[str, set[str]]:
+    """Each module, to every module it names in an import, inside the package or not."""
+    imports: dict[str, set[str]] = {}
+    for name, (path, is_package) in _modules().items():
         visitor = _Imports(name if is_package else name.rpartition(".")[0])
         visitor.visit(ast.parse(path.read_text(encoding="utf-8"), str(path)))
-        graph[name] = {target for target in visitor.names if target in modules} - {name}
-    return graph
+        imports[name] = visitor.names
+    return imports
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = _modules()
+    return {
+        name: {target for target in names if target in modules} - {name}
+        for name, names in all_imports().items()
+    }
 
 
 def strongly_connected(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -132,6 +142,27 @@ def test_the_graph_sees_relative_and_function_level_imports() -> None:
 def test_no_import_cycle() -> None:
     cycles = [group for group in strongly_connected(import_graph()) if len(group) > 1]
     assert cycles == [], f"modules that import each other: {cycles}"
+
+
+@pytest.mark.parametrize(
+    ("layer", "forbidden"),
+    [
+        ("coe.core", ("coe.site", "coe.plugin", "coe.cli", "coe.reporters", "mkdocs", "material")),
+        ("coe.site", ("coe.plugin", "coe.cli", "mkdocs", "material")),
+        ("coe.cli", ("coe.plugin", "coe.site", "mkdocs")),
+    ],
+)
+def test_layers_import_only_what_is_below_them(layer: str, forbidden: tuple[str, ...]) -> None:
+    """The core is framework-free, the site renders without MkDocs, and the two adapters
+    (the plugin and the CLI) do not lean on each other."""
+    wrong = sorted(
+        f"{module} imports {target}"
+        for module, targets in all_imports().items()
+        if module == layer or module.startswith(layer + ".")
+        for target in targets
+        if any(target == f or target.startswith(f + ".") for f in forbidden)
+    )
+    assert wrong == []
 
 
 def test_no_function_over_100_lines() -> None:

@@ -37,11 +37,7 @@ def summary(result: Checked) -> str:
 
 def text_line(finding: Finding) -> str:
     """One finding on one line, whatever its message holds."""
-    where = f"{finding.pointer}: " if finding.pointer else ""
-    return (
-        f"{finding.path}:{finding.line}:{finding.column}: {finding.severity} "
-        f"[{finding.rule}] {where}{finding.message}".replace("\r", "\\r").replace("\n", "\\n")
-    )
+    return finding.text()
 
 
 @reporter("text")

@@ -2,7 +2,7 @@ import re
 from collections.abc import Iterator
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..rule import Context, FileRule
 
 _SPACES = re.compile(r"\s+")
@@ -31,7 +31,7 @@ def duplicate_action_items(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             "is different about each",
             line,
             column,
-            f"/action_items/{index}/title",
+            json_pointer(("action_items", index, "title")),
         )
 
 

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..rule import Context, FileRule
 
 
@@ -19,7 +19,7 @@ def done_items_without_evidence(doc: CoeDocument, context: Context) -> Iterator[
                 "shows the work",
                 line,
                 column,
-                f"/action_items/{index}/link",
+                json_pointer(("action_items", index, "link")),
             )
 
 

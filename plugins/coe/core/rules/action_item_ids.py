@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..rule import Context, FileRule
 
 
@@ -21,7 +21,7 @@ def bad_action_item_ids(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 "number the items uniquely",
                 line,
                 column,
-                f"/action_items/{index}/id",
+                json_pointer(("action_items", index, "id")),
             )
         else:
             seen[item_id] = index

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..rule import Context, FileRule
 
 
@@ -21,7 +21,7 @@ def missing_action_item_kinds(doc: CoeDocument, context: Context) -> Iterator[Hi
             "kind `prevent` or `detect`",
             line,
             column,
-            "/action_items",
+            json_pointer(("action_items",)),
         )
 
 

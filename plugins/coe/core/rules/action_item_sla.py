@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..rule import Context, FileRule
 from ..timeutil import parse_date
 
@@ -31,7 +31,7 @@ def action_items_past_sla(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             "in, or split off a first deliverable that fits",
             line,
             column,
-            f"/action_items/{index}/due",
+            json_pointer(("action_items", index, "due")),
         )
 
 

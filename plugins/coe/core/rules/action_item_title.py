@@ -2,7 +2,7 @@ import re
 from collections.abc import Iterator
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..rule import Context, FileRule
 
 _VERBS = (
@@ -47,7 +47,7 @@ def vague_action_item_titles(doc: CoeDocument, context: Context) -> Iterator[Hit
                 "change, e.g. 'Alarm on pool wait time above 200 ms for 5 minutes'",
                 line,
                 column,
-                f"/action_items/{index}/title",
+                json_pointer(("action_items", index, "title")),
             )
 
 

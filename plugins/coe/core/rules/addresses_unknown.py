@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..rule import Context, FileRule
 
 
@@ -24,7 +24,7 @@ def addresses_to_unknown_whys(doc: CoeDocument, context: Context) -> Iterator[Hi
                     f"{count}: fix the number",
                     line,
                     column,
-                    f"/action_items/{index}/addresses/{position}",
+                    json_pointer(("action_items", index, "addresses", position)),
                 )
 
 

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..rule import Context, FileRule
 
 
@@ -22,7 +22,7 @@ def customer_report_without_detect_item(doc: CoeDocument, context: Context) -> I
             "add one so that monitoring finds it first next time",
             line,
             column,
-            "/incident/detection",
+            json_pointer(("incident", "detection")),
         )
 
 

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..rule import Context, FileRule
 
 
@@ -19,7 +19,7 @@ def wrong_done_dates(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 f"{item['id']} is done but has no `done` date: add `done: YYYY-MM-DD`",
                 line,
                 column,
-                f"/action_items/{index}/done",
+                json_pointer(("action_items", index, "done")),
             )
         elif status != "done" and done is not None:
             line, column = doc.position("action_items", index, "done")
@@ -28,7 +28,7 @@ def wrong_done_dates(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 "set `status: done` or remove the date",
                 line,
                 column,
-                f"/action_items/{index}/done",
+                json_pointer(("action_items", index, "done")),
             )
 
 

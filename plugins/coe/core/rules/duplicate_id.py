@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..rule import Context, CorpusRule
 
 
@@ -31,7 +31,7 @@ def duplicate_ids(docs: list[CoeDocument], context: Context) -> Iterator[tuple[C
                 f"{original.position('id')[0]}: give this COE the next free id",
                 line,
                 column,
-                "/id",
+                json_pointer(("id",)),
             ),
         )
 

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..rule import Context, FileRule
 
 
@@ -18,7 +18,7 @@ def filename_without_id(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             f"rename it to {coe_id}-<slug>.md",
             line,
             column,
-            "/id",
+            json_pointer(("id",)),
         )
 
 

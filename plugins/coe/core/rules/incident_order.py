@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..rule import Context, FileRule
 from ..timeutil import parse_datetime
 
@@ -25,7 +25,7 @@ def incident_times_out_of_order(doc: CoeDocument, context: Context) -> Iterator[
                 f"incident.{previous[0]} ({doc.get('incident', previous[0])})",
                 line,
                 column,
-                f"/incident/{name}",
+                json_pointer(("incident", name)),
             )
         previous = (name, value)
 

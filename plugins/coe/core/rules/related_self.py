@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..relations import related_id
 from ..rule import Context, FileRule
 
@@ -20,7 +20,7 @@ def relations_to_self(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 f"relates to itself ({target}): name the other COE",
                 line,
                 column,
-                f"/related/{index}",
+                json_pointer(("related", index)),
             )
 
 

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..relations import related_id
 from ..rule import Context, CorpusRule
 
@@ -28,7 +28,7 @@ def relations_to_unknown_coes(
                         f"related COE {target} does not exist in this repository",
                         line,
                         column,
-                        f"/related/{index}",
+                        json_pointer(("related", index)),
                     ),
                 )
 
