@@ -19,6 +19,10 @@ from ..core.metrics import (
 )
 from .svg import Chart, Series
 
+# The page that shows these charts, and the export of their figures.
+METRICS_PAGE = "metrics.md"
+METRICS_JSON = "api/metrics.json"
+
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies, and readable on
 # Material's white and slate backgrounds alike.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")

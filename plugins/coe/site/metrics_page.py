@@ -14,13 +14,10 @@ from markupsafe import Markup
 from ..core.format import plural
 from ..core.index import Index
 from ..core.metrics import Metrics, index_metrics
-from .charts import metrics_charts
+from .charts import METRICS_JSON, metrics_charts
 from .markup import html_block, render
 from .svg import Chart, render_svg
 from .urls import relative_url
-
-METRICS_PAGE = "metrics.md"
-METRICS_JSON = "api/metrics.json"
 
 
 def data_table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str) -> str:
