@@ -1,4 +1,5 @@
 from collections.abc import Iterator
+from datetime import datetime
 
 from ..document import CoeDocument
 from ..findings import Hit, json_pointer
@@ -13,12 +14,12 @@ def incident_times_out_of_order(doc: CoeDocument, context: Context) -> Iterator[
     Time to detect, mitigate and resolve are all counted from `started`; times out of
     order give negative durations and usually mean a wrong date or zone.
     """
-    previous: tuple[str, object] | None = None
+    previous: tuple[str, datetime] | None = None
     for name in _ORDER:
         value = parse_datetime(doc.get("incident", name))
         if value is None:
             continue
-        if previous is not None and value < previous[1]:  # type: ignore[operator]
+        if previous is not None and value < previous[1]:
             line, column = doc.position("incident", name)
             yield Hit(
                 f"incident.{name} ({doc.get('incident', name)}) is before "
