@@ -19,7 +19,7 @@ def environment() -> jinja2.Environment:
     )
 
 
-def render(template: str, **values: Any) -> str:
+def render_template(template: str, **values: Any) -> str:
     """The template ``templates/<template>`` rendered with ``values`` (escaped)."""
     return environment().get_template(template).render(**values)
 

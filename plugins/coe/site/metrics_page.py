@@ -15,19 +15,19 @@ from ..core.format import plural
 from ..core.index import Index
 from ..core.metrics import Metrics, index_metrics
 from .charts import METRICS_JSON, metrics_charts
-from .markup import html_block, render
+from .markup import html_block, render_template
 from .svg import Chart, render_svg
 from .urls import relative_url
 
 
 def data_table(head: Sequence[str], rows: Sequence[Sequence[str]], caption: str) -> str:
     """Figures as an HTML table whose first column heads each row."""
-    return render("data_table.html", head=head, rows=rows, caption=caption)
+    return render_template("data_table.html", head=head, rows=rows, caption=caption)
 
 
 def render_chart(chart: Chart) -> str:
     """The chart: the SVG, then its data under a "Data" disclosure."""
-    return render(
+    return render_template(
         "chart.html",
         id=chart.id,
         svg=Markup(render_svg(chart)),  # the SVG renderer escapes every value itself
@@ -38,12 +38,12 @@ def render_chart(chart: Chart) -> str:
 
 
 def empty(message: str = "No data yet.") -> str:
-    return render("chart_empty.html", message=message)
+    return render_template("chart_empty.html", message=message)
 
 
 def render_metrics_page(metrics: Metrics, page_url: str) -> str:
     """The Markdown of ``metrics.md`` from figures already computed."""
-    intro = render(
+    intro = render_template(
         "metrics_intro.html",
         coes=plural(metrics.coes, "COE"),
         items=plural(metrics.items, "action item"),

@@ -25,7 +25,7 @@ from ..core.rules import SILENCEABLE
 from ..core.suppress import Suppression, parse_suppressions
 from ..core.timeutil import parse_datetime
 from .autolink import link_ids
-from .markup import render
+from .markup import render_template
 from .urls import relative_url, slug, src_to_url
 
 SOON_DAYS = 14
@@ -114,7 +114,7 @@ class SitePages:
                 rel(entry.url), f"{coe_id}: {entry.data['title']}"
             )
 
-        html = render(
+        html = render_template(
             template,
             rel=rel,
             linked=linked,
