@@ -10,7 +10,7 @@ import pytest
 from coe.core.config import OPTIONS
 from coe.plugin.config import CoePluginConfig
 
-from .helpers import MKDOCS_YML, VALID_COE, make_repo, run_coe, run_mkdocs, validate_json
+from .helpers import MKDOCS_YML, ROOT, VALID_COE, make_repo, run_coe, run_mkdocs, validate_json
 
 NAME = "coes/COE-2026-101-label-service.md"
 
@@ -24,10 +24,10 @@ def found(root: Path) -> list[tuple[str, int]]:
     return [(d["rule"], d["line"]) for d in output["diagnostics"]]
 
 
-# A COE whose timeline has a 10-minute gap with no note, and four whys.
+# A valid COE but for its four whys.
 FOUR_WHYS = VALID_COE.replace(
     "5. Why does staging not show it? No load test runs against configuration changes.\n", ""
-)
+).replace("addresses: [4, 5]", "addresses: [4]")
 
 
 def test_options_are_declared_once() -> None:
@@ -120,3 +120,37 @@ def test_file_read_follows_the_configured_level(tmp_path: Path) -> None:
     code, output = validate_json(root)
     assert [(d["rule"], d["severity"]) for d in output["diagnostics"]] == [("file-read", "warning")]
     assert code == 0
+
+
+def test_zero_min_whys_is_honoured_by_the_site_build(tmp_path: Path) -> None:
+    """The plugin reads the same option: with four whys, `--strict` fails on the warning
+    by default and passes with `min_whys: 0`."""
+    default = make_repo(tmp_path / "default", {NAME: FOUR_WHYS})
+    failed = run_mkdocs("build", "--strict", cwd=default)
+    assert failed.returncode != 0 and "whys-count" in failed.stderr
+    honoured = make_repo(tmp_path / "zero", {NAME: FOUR_WHYS}, with_options("      min_whys: 0\n"))
+    built = run_mkdocs("build", "--strict", cwd=honoured)
+    assert built.returncode == 0, built.stderr
+
+
+def test_a_finding_about_an_unread_file_takes_the_configured_level(tmp_path: Path) -> None:
+    """What an adapter uses for a file it refuses before the core reads it (a document
+    link out of the repository): the level the settings give the rule, or nothing."""
+    from datetime import date
+
+    from coe.core.checker import load_finding, make_context
+    from coe.core.config import Config
+    from coe.core.findings import Hit
+
+    def finding(rules: dict[str, str]) -> tuple[str, str] | None:
+        config = Config.from_options({"rules": rules}, ROOT)
+        context = make_context(config, date(2026, 11, 27))
+        found = load_finding(context, "file-read", "docs/x.md", Hit("is a link"))
+        return None if found is None else (found.severity, found.text())
+
+    assert finding({}) == ("error", "docs/x.md:1:1: error [file-read] is a link")
+    assert finding({"file-read": "warning"}) == (
+        "warning",
+        "docs/x.md:1:1: warning [file-read] is a link",
+    )
+    assert finding({"file-read": "off"}) is None
