@@ -20,8 +20,9 @@ import coe.site.insights as insights_module
 from coe.core.index import Index
 from coe.core.metrics import metrics_document, percentile, quarter_range
 from coe.core.series import find_series
-from coe.site.charts import metrics_page, nice_ticks
 from coe.site.insights import InsightPages
+from coe.site.metrics_page import metrics_page
+from coe.site.svg import nice_ticks
 from tests.helpers import VALID_COE
 from tests.insight_helpers import check_svg, fixture_files, repo_index, svgs
 

@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 import yaml
 
-from coe.core.registry import all_rules
+from coe.core.rules import RULES
 
 from .helpers import MKDOCS_YML, ROOT, VALID_COE, make_repo, run_coe, validate_json
 
@@ -27,7 +27,7 @@ MANIFEST: dict[str, dict[str, Any]] = yaml.safe_load(
 OUTPUT_SCHEMA = json.loads(
     (Path(__file__).parent / "schemas" / "validate-output.schema.json").read_text(encoding="utf-8")
 )
-PRACTICE_RULES = sorted(rule.id for rule in all_rules() if rule.category == "practice")
+PRACTICE_RULES = sorted(rule.id for rule in RULES if rule.category == "practice")
 NAME = "coes/COE-2026-101-label-service.md"
 
 
@@ -95,7 +95,7 @@ def test_every_practice_rule_has_firing_and_quiet_fixtures(rule_id: str) -> None
 
 @pytest.mark.parametrize("rule_id", PRACTICE_RULES)
 def test_practice_rules_are_documented_warnings(rule_id: str) -> None:
-    rule = next(r for r in all_rules() if r.id == rule_id)
+    rule = next(r for r in RULES if r.id == rule_id)
     assert rule.level == "warning"
     assert rule.summary and rule.rationale and rule.bad_example and rule.good_example
 

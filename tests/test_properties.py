@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coe.core.checker import validate
 from coe.core.config import Config
 from coe.core.document import load_document
+from coe.core.pipeline import validate
 from tests.helpers import VALID_COE
 
 TODAY = date(2026, 11, 27)

@@ -12,7 +12,7 @@ import pytest
 from jsonschema import Draft7Validator, Draft202012Validator
 from jsonschema.validators import validator_for
 
-from coe.core.registry import all_rules
+from coe.core.rules import RULES
 from tests.helpers import VALID_COE, make_repo, run_coe, validate_json
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -286,8 +286,8 @@ def test_sarif_results_carry_rule_level_and_location(
 
 def test_sarif_describes_every_registered_rule(sarif: dict[str, Any]) -> None:
     described = {rule["id"]: rule for rule in sarif["runs"][0]["tool"]["driver"]["rules"]}
-    assert set(described) == {rule.id for rule in all_rules()}
-    for rule in all_rules():
+    assert set(described) == {rule.id for rule in RULES}
+    for rule in RULES:
         assert described[rule.id]["shortDescription"]["text"] == rule.summary
         level = described[rule.id]["defaultConfiguration"]["level"]
         assert level == ("none" if rule.level == "off" else rule.level)

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from coe.core.registry import all_rules
+from coe.core.rules import RULES, SILENCEABLE
 from coe.core.suppress import parse_suppressions, silenced_rules, suppressions
 
 from .helpers import MKDOCS_YML, VALID_COE, make_repo, run_coe, validate_json
@@ -177,7 +177,7 @@ def test_parse_suppressions_api() -> None:
         "   <!-- COE-IGNORE whys-count -->\n"
         "<!-- coe-ignore schema, nope: reason -->\n"
     )
-    found = parse_suppressions(body, 40)
+    found = parse_suppressions(body, 40, SILENCEABLE)
     assert [(s.line, s.column) for s in found] == [(46, 1), (48, 4), (49, 1)]
     first, second, third = found
     assert first.rules == ("timeline-gap", "metrics-evidence")
@@ -198,13 +198,13 @@ def test_suppressions_of_a_document(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     doc = load_document(path, path.name, tmp_path, 1 << 20)
     line = text.split("\n").index(f"<!-- coe-ignore metrics-evidence: {REASON} -->") + 1
-    (only,) = suppressions(doc)
+    (only,) = suppressions(doc, SILENCEABLE)
     assert (only.line, only.rules, only.reason) == (line, ("metrics-evidence",), REASON)
-    assert silenced_rules(doc) == {"metrics-evidence": only}
+    assert silenced_rules(doc, SILENCEABLE) == {"metrics-evidence": only}
 
 
 def test_every_rule_id_is_a_valid_suppression_target_or_refused() -> None:
-    for rule in all_rules():
-        (parsed,) = parse_suppressions(f"<!-- coe-ignore {rule.id}: reason -->", 1)
+    for rule in RULES:
+        (parsed,) = parse_suppressions(f"<!-- coe-ignore {rule.id}: reason -->", 1, SILENCEABLE)
         refused = rule.id == "suppression" or (rule.category == "format" and rule.level == "error")
         assert parsed.silences == (() if refused else (rule.id,)), rule.id

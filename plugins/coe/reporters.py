@@ -8,11 +8,12 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from . import __version__
-from .core.checker import Result
 from .core.findings import Finding
-from .core.registry import all_rules
+from .core.format import plural
+from .core.pipeline import Checked
+from .core.rules import RULES
 
-Reporter = Callable[[Result, TextIO], None]
+Reporter = Callable[[Checked, TextIO], None]
 REPORTERS: dict[str, Reporter] = {}
 
 
@@ -24,14 +25,10 @@ def reporter(name: str) -> Callable[[Reporter], Reporter]:
     return register
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def summary(result: Result) -> str:
+def summary(result: Checked) -> str:
     text = (
-        f"{_plural(result.files, 'file')} checked: "
-        f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
+        f"{plural(result.files, 'file')} checked: "
+        f"{plural(result.errors, 'error')}, {plural(result.warnings, 'warning')}"
     )
     if result.suppressed:
         text += f", {len(result.suppressed)} suppressed"
@@ -40,15 +37,11 @@ def summary(result: Result) -> str:
 
 def text_line(finding: Finding) -> str:
     """One finding on one line, whatever its message holds."""
-    where = f"{finding.pointer}: " if finding.pointer else ""
-    return (
-        f"{finding.path}:{finding.line}:{finding.column}: {finding.severity} "
-        f"[{finding.rule}] {where}{finding.message}".replace("\r", "\\r").replace("\n", "\\n")
-    )
+    return finding.text()
 
 
 @reporter("text")
-def report_text(result: Result, out: TextIO) -> None:
+def report_text(result: Checked, out: TextIO) -> None:
     for finding in result.findings:
         out.write(text_line(finding) + "\n")
     out.write(summary(result) + "\n")
@@ -67,7 +60,7 @@ def as_dict(finding: Finding) -> dict[str, Any]:
 
 
 @reporter("json")
-def report_json(result: Result, out: TextIO) -> None:
+def report_json(result: Checked, out: TextIO) -> None:
     document = {
         "files": result.files,
         "errors": result.errors,
@@ -88,7 +81,7 @@ def _escape_property(text: str) -> str:
 
 
 @reporter("github")
-def report_github(result: Result, out: TextIO) -> None:
+def report_github(result: Checked, out: TextIO) -> None:
     """GitHub Actions workflow commands: each finding becomes an annotation on its line."""
     for f in result.findings:
         where = f"{f.pointer}: " if f.pointer else ""
@@ -100,9 +93,9 @@ def report_github(result: Result, out: TextIO) -> None:
 
 
 @reporter("sarif")
-def report_sarif(result: Result, out: TextIO) -> None:
+def report_sarif(result: Checked, out: TextIO) -> None:
     """SARIF 2.1.0, for code-scanning dashboards."""
-    rules = all_rules()
+    rules = RULES
     index = {rule.id: i for i, rule in enumerate(rules)}
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

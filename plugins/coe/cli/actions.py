@@ -11,6 +11,7 @@ from typing import Any
 
 from ..core.errors import ConfigError
 from ..core.export import action_items_csv, action_items_document, generated_at, to_json
+from ..core.format import plural
 from ..core.index import ActionItem, Index
 from .common import add_today, load, table
 
@@ -149,9 +150,8 @@ def render_table(items: list[ActionItem], width: int | None, color: bool) -> str
     for item, line in zip(ordered, lines[1:], strict=True):
         out.append(f"{RED}{line}{RESET}" if color and item.overdue else line)
     overdue = sum(1 for item in items if item.overdue)
-    plural = "" if len(items) == 1 else "s"
     out.append("")
-    out.append(f"{len(items)} action item{plural}, {overdue} overdue")
+    out.append(f"{plural(len(items), 'action item')}, {overdue} overdue")
     return "\n".join(out) + "\n"
 
 
@@ -175,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     names = ", ".join(f"{item.coe}/{item.id}" for item in table_order(failing))
     print(
-        f"coe: {len(failing)} overdue action item{'s' if len(failing) != 1 else ''} "
+        f"coe: {plural(len(failing), 'overdue action item')} "
         f"of priority {' or '.join(fail_on)}: {names}",
         file=sys.stderr,
     )

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.checker import validate
 from ..core.config import Config, find_mkdocs_yml, load_config, use_directory_urls
 from ..core.corpus import Corpus
+from ..core.format import optional_duration, plural
 from ..core.index import Index, build_index
+from ..core.pipeline import validate
 from ..core.timeutil import resolve_today
 
 
@@ -47,7 +48,7 @@ def load(args: argparse.Namespace) -> Loaded:
     ]
     if skipped:
         print(
-            f"coe: warning: skipped {len(skipped)} COE{'s' if len(skipped) != 1 else ''} "
+            f"coe: warning: skipped {plural(len(skipped), 'COE')} "
             f"whose front-matter does not pass the schema (see `coe validate`): "
             f"{', '.join(skipped)}",
             file=sys.stderr,
@@ -56,19 +57,9 @@ def load(args: argparse.Namespace) -> Loaded:
 
 
 def duration(minutes: int | None) -> str:
-    """``95`` as ``1 h 35 min``, ``1500`` as ``1 d 1 h``; ``-`` for none."""
-    if minutes is None:
-        return "-"
-    if minutes < 60:
-        return f"{minutes} min"
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    parts = [
-        f"{days} d" if days else "",
-        f"{hours} h" if hours else "",
-        f"{mins} min" if mins else "",
-    ]
-    return " ".join(part for part in parts if part)
+    """``95`` as ``1 h 35 min``, ``1500`` as ``1 d 1 h``; ``-`` for none (the terminal's
+    output stays ASCII)."""
+    return optional_duration(minutes, "-")
 
 
 def table(rows: list[list[str]], gap: str = "  ") -> list[str]:

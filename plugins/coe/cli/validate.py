@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core.checker import validate
 from ..core.config import load_config
+from ..core.pipeline import validate
 from ..core.timeutil import resolve_today
 from ..reporters import REPORTERS
 

@@ -1,90 +1,98 @@
-"""Running every rule over a corpus and turning hits into findings at their levels."""
+"""Running the rules over COEs and turning their hits into findings at their levels.
+
+The loop over files, the cache and the pool live in ``pipeline.py``, which builds on this.
+"""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Collection
 from datetime import date
-from pathlib import Path
 
 from .config import Config
-from .context import Context
-from .corpus import Corpus, discover
+from .corpus import Corpus
 from .document import CoeDocument
 from .findings import Finding, Hit, Severity
-from .registry import CorpusCheck, FileCheck, Rule, all_rules, get_rule
+from .rule import AnyRule, BodyRule, Context, CorpusRule, FileRule
+from .rules import RULES
 from .rules.findings_limit import MAX_FINDINGS_PER_FILE
+from .rules.findings_limit import RULE as FINDINGS_LIMIT
 from .schema import checker_for
 
 
-@dataclass
-class Result:
-    """Findings for the selected files; ``corpus`` also holds the rest of the folder,
-    which cross-COE rules need to see."""
-
-    corpus: Corpus
-    files: int
-    findings: list[Finding] = field(default_factory=list)
-    # Findings silenced by a `coe-ignore` comment in their COE (see suppress.py).
-    suppressed: list[Finding] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning")
+def make_context(config: Config, today: date) -> Context:
+    """What the rules consult; raises ``ConfigError`` when the schema cannot be used or
+    the settings name a rule that does not exist."""
+    return Context(config=config, schema=checker_for(config.schema_path), today=today, rules=RULES)
 
 
-def _ready(doc: CoeDocument, rule: Rule) -> bool:
-    if rule.needs == "body":
-        return doc.body is not None
-    if rule.needs == "front-matter":
-        return doc.data is not None
-    return doc.schema_valid
-
-
-def _finding(context: Context, rule: Rule, doc: CoeDocument, hit: Hit) -> Finding | None:
+def _finding(context: Context, rule: AnyRule, doc: CoeDocument, hit: Hit) -> Finding | None:
     level = context.config.level_for(rule.id, rule.level, doc.get("severity"), doc.get("status"))
     if level == "off":
         return None
     return Finding(doc.display, hit.line, hit.column, level, rule.id, hit.message, hit.pointer)
 
 
+def load_finding(context: Context, rule_id: str, path: str, hit: Hit) -> Finding | None:
+    """A loading rule's finding about a file that was not read (such as a link out of the
+    repository), at the level the settings give the rule; ``None`` when it is off."""
+    rule = context.by_id[rule_id]
+    level = context.config.rules.get(rule.id, rule.level)
+    if level == "off":
+        return None
+    return Finding(path, hit.line, hit.column, level, rule.id, hit.message, hit.pointer)
+
+
 def file_findings(doc: CoeDocument, context: Context) -> list[Finding]:
     """The findings of one COE on its own: its loading hits, the schema and file rules.
     Sets ``doc.schema_valid``, which later rules rely on."""
-    findings: list[Finding | None] = [
-        _finding(context, get_rule(rule_id), doc, hit) for rule_id, hit in doc.hits
-    ]
+    by_id = context.by_id
+    findings = [_finding(context, by_id[rule_id], doc, hit) for rule_id, hit in doc.hits]
     if doc.data is not None:
         doc.schema_valid = context.schema.is_valid(doc.data)
-    for rule in all_rules():
-        if rule.kind == "file" and _ready(doc, rule):
-            check: FileCheck = rule.check  # type: ignore[assignment]
-            findings.extend(_finding(context, rule, doc, hit) for hit in check(doc, context))
+    body = doc.body
+    for rule in context.rules:
+        if isinstance(rule, BodyRule):
+            if body is not None:
+                findings.extend(
+                    _finding(context, rule, doc, h) for h in rule.check(doc, body, context)
+                )
+        elif isinstance(rule, FileRule):
+            ready = doc.data is not None if rule.needs == "front-matter" else doc.schema_valid
+            if ready:
+                findings.extend(_finding(context, rule, doc, h) for h in rule.check(doc, context))
     return [f for f in findings if f is not None]
 
 
 def corpus_findings(corpus: Corpus, context: Context) -> list[Finding]:
     """The findings of the rules that see every COE at once."""
     findings: list[Finding | None] = []
-    for rule in all_rules():
-        if rule.kind == "corpus":
-            check: CorpusCheck = rule.check  # type: ignore[assignment]
-            findings.extend(
-                _finding(context, rule, doc, hit) for doc, hit in check(corpus.documents, context)
-            )
+    for rule in context.rules:
+        if isinstance(rule, CorpusRule):
+            hits = rule.check(corpus.documents, context)
+            findings.extend(_finding(context, rule, doc, hit) for doc, hit in hits)
     return [f for f in findings if f is not None]
 
 
-def limit_per_file(findings: list[Finding]) -> list[Finding]:
-    """The first findings of each file, then one that counts the rest (sorted input)."""
+def unlimited_files(corpus: Corpus, context: Context) -> set[str]:
+    """The files whose settings turn ``findings-limit`` off: every finding is listed."""
+    level_for, rule = context.config.level_for, FINDINGS_LIMIT
+    return {
+        doc.display
+        for doc in corpus.documents
+        if level_for(rule.id, rule.level, doc.get("severity"), doc.get("status")) == "off"
+    }
+
+
+def limit_per_file(findings: list[Finding], unlimited: Collection[str] = ()) -> list[Finding]:
+    """The first findings of each file, then one that counts the rest (sorted input);
+    files in ``unlimited`` keep every finding."""
     limited: list[Finding] = []
-    for _, group in itertools.groupby(findings, key=lambda f: f.path):
+    for path, group in itertools.groupby(findings, key=lambda f: f.path):
         members = list(group)
+        if path in unlimited:
+            limited.extend(members)
+            continue
         shown, rest = members[:MAX_FINDINGS_PER_FILE], members[MAX_FINDINGS_PER_FILE:]
         limited.extend(shown)
         if rest:
@@ -95,35 +103,8 @@ def limit_per_file(findings: list[Finding]) -> list[Finding]:
                     shown[-1].line,
                     shown[-1].column,
                     worst,
-                    "findings-limit",
+                    FINDINGS_LIMIT.id,
                     f"{len(rest)} more finding(s) in this file are not listed: fix these first",
                 )
             )
     return limited
-
-
-def make_context(config: Config, today: date) -> Context:
-    return Context(config=config, schema=checker_for(config.schema_path), today=today)
-
-
-def validate(
-    config: Config, today: date, paths: Iterable[Path] | None = None, cwd: Path | None = None
-) -> Result:
-    """Check the COEs at ``paths`` (default: the configured folder). The whole folder is
-    always loaded, since duplicate ids and relations are judged against every COE, but
-    only the selected files are reported on."""
-    from .pipeline import load_and_check  # the pipeline builds on this module
-
-    context = make_context(config, today)
-    selected = discover(list(paths)) if paths else None
-    checked = load_and_check(context, [config.coes_dir, *(selected or [])], cwd)
-    corpus, findings, suppressed = checked.corpus, checked.findings, checked.suppressed
-    if selected is None:
-        return Result(corpus, len(corpus.documents), findings, suppressed)
-    chosen = {doc.display for doc in corpus.documents if doc.path in set(selected)}
-    return Result(
-        corpus,
-        len(chosen),
-        [f for f in findings if f.path in chosen],
-        [f for f in suppressed if f.path in chosen],
-    )

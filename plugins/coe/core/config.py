@@ -7,7 +7,7 @@ defaults live here and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -22,6 +22,9 @@ SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4", "SEV5")
 STATUSES = ("draft", "in-review", "published")
 PLUGIN_NAME = "coe"
 
+DEFAULT_COES_DIR = "coes"
+DEFAULT_TIMELINE_GAP_MINUTES = 15
+DEFAULT_MIN_WHYS = 5
 DEFAULT_SLA_DAYS: dict[str, int] = {"default": 14, "SEV4": 30, "SEV5": 30}
 DEFAULT_BLAME_PHRASES: tuple[str, ...] = (
     "fault of",
@@ -48,65 +51,28 @@ class Config:
     rules: Mapping[str, Level] = field(default_factory=dict)
     severity_rules: Mapping[str, Mapping[str, Level]] = field(default_factory=dict)
     status_rules: Mapping[str, Mapping[str, Level]] = field(default_factory=dict)
-    timeline_gap_minutes: int = 15
-    min_whys: int = 5
+    timeline_gap_minutes: int = DEFAULT_TIMELINE_GAP_MINUTES
+    min_whys: int = DEFAULT_MIN_WHYS
     sla_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_SLA_DAYS))
     blame_phrases: tuple[str, ...] = DEFAULT_BLAME_PHRASES
     max_file_bytes: int = DEFAULT_MAX_BYTES
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any], base_dir: Path) -> Config:
-        """Build from the plugin's options (``None`` means "use the default")."""
-        known = {
-            "coes_dir",
-            "schema",
-            "rules",
-            "severity_rules",
-            "status_rules",
-            "timeline_gap_minutes",
-            "min_whys",
-            "action_item_sla_days",
-            "blame_phrases",
-            "max_file_bytes",
-        }
-        base_dir = base_dir.resolve()
-
-        def option(name: str) -> Any:
-            return options.get(name)
-
-        coes_dir = base_dir / _string(option("coes_dir") or "coes", "coes_dir")
-        schema = option("schema")
-        schema_path = base_dir / _string(schema, "schema") if schema else _default_schema(base_dir)
-        sla = dict(DEFAULT_SLA_DAYS)
-        for key, days in _mapping(option("action_item_sla_days"), "action_item_sla_days").items():
-            if key != "default" and key not in SEVERITIES:
-                allowed = ", ".join(SEVERITIES)
-                raise ConfigError(f"action_item_sla_days: {key!r} is not 'default' or {allowed}")
-            sla[key] = _positive_int(days, f"action_item_sla_days.{key}")
-        blame = option("blame_phrases")
-        config = cls(
-            base_dir=base_dir,
-            coes_dir=coes_dir,
-            schema_path=schema_path,
-            rules=_levels(option("rules"), "rules"),
-            severity_rules=_grouped_levels(option("severity_rules"), "severity_rules", SEVERITIES),
-            status_rules=_grouped_levels(option("status_rules"), "status_rules", STATUSES),
-            timeline_gap_minutes=_positive_int(
-                option("timeline_gap_minutes") or 15, "timeline_gap_minutes"
-            ),
-            min_whys=_positive_int(option("min_whys") or 5, "min_whys"),
-            sla_days=sla,
-            blame_phrases=tuple(_strings(blame, "blame_phrases"))
-            if blame is not None
-            else DEFAULT_BLAME_PHRASES,
-            max_file_bytes=_positive_int(
-                option("max_file_bytes") or DEFAULT_MAX_BYTES, "max_file_bytes"
-            ),
-        )
-        unknown = sorted(set(options) - known - {"enabled"})
+        """Build from the plugin's options. An option that is absent or ``None`` takes its
+        default; any other value is checked and used as given, or refused."""
+        unknown = sorted(set(options) - {option.name for option in OPTIONS} - {"enabled"})
         if unknown:
             raise ConfigError(f"unknown option(s) for the coe plugin: {', '.join(unknown)}")
-        return config
+        base_dir = base_dir.resolve()
+        values: dict[str, Any] = {}
+        for option in OPTIONS:
+            given = options.get(option.name)
+            if given is None:
+                values[option.field] = option.default(base_dir)
+            else:
+                values[option.field] = option.parse(given, option.name, base_dir)
+        return cls(base_dir=base_dir, **values)
 
     def sla_for(self, severity: str) -> int:
         return self.sla_days.get(severity, self.sla_days["default"])
@@ -118,6 +84,118 @@ class Config:
         if isinstance(severity, str) and rule_id in self.severity_rules.get(severity, {}):
             return self.severity_rules[severity][rule_id]
         return self.rules.get(rule_id, default)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of the ``coe`` plugin: the single declaration from which the plugin's
+    MkDocs config, the CLI and :meth:`Config.from_options` all work."""
+
+    name: str  # as written in mkdocs.yml
+    field: str  # the Config field it sets
+    kind: type  # what mkdocs.yml must hold, checked first by MkDocs
+    default: Callable[[Path], Any]  # the value when absent, from the folder of mkdocs.yml
+    parse: Callable[[Any, str, Path], Any]  # check a given value; raise ConfigError
+    help: str
+
+
+def _path(value: Any, name: str, base_dir: Path) -> Path:
+    return base_dir / _string(value, name)
+
+
+def _sla_days(value: Any, name: str, base_dir: Path) -> dict[str, int]:
+    sla = dict(DEFAULT_SLA_DAYS)
+    for key, days in _mapping(value, name).items():
+        if key != "default" and key not in SEVERITIES:
+            allowed = ", ".join(SEVERITIES)
+            raise ConfigError(f"{name}: {key!r} is not 'default' or {allowed}")
+        sla[key] = _whole(days, f"{name}.{key}", 1)
+    return sla
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "coes_dir",
+        "coes_dir",
+        str,
+        lambda base: base / DEFAULT_COES_DIR,
+        _path,
+        f"Where the COEs live, relative to mkdocs.yml (default: {DEFAULT_COES_DIR}).",
+    ),
+    Option(
+        "schema",
+        "schema_path",
+        str,
+        lambda base: _default_schema(base),
+        _path,
+        "The JSON Schema file (default: schema/coe.schema.json, else the packaged copy).",
+    ),
+    Option(
+        "rules",
+        "rules",
+        dict,
+        lambda base: {},
+        lambda value, name, base: _levels(value, name),
+        "Rule levels, {rule-id: error|warning|off}, for every COE.",
+    ),
+    Option(
+        "severity_rules",
+        "severity_rules",
+        dict,
+        lambda base: {},
+        lambda value, name, base: _grouped_levels(value, name, SEVERITIES),
+        "Rule levels by severity, {SEV5: {rule-id: level}}; they win over `rules`.",
+    ),
+    Option(
+        "status_rules",
+        "status_rules",
+        dict,
+        lambda base: {},
+        lambda value, name, base: _grouped_levels(value, name, STATUSES),
+        "Rule levels by status, {published: {rule-id: level}}; they win over severity.",
+    ),
+    Option(
+        "timeline_gap_minutes",
+        "timeline_gap_minutes",
+        int,
+        lambda base: DEFAULT_TIMELINE_GAP_MINUTES,
+        lambda value, name, base: _whole(value, name, 0),
+        "A timeline gap longer than this needs a `Gap:` note "
+        f"(default: {DEFAULT_TIMELINE_GAP_MINUTES}; 0: every gap).",
+    ),
+    Option(
+        "min_whys",
+        "min_whys",
+        int,
+        lambda base: DEFAULT_MIN_WHYS,
+        lambda value, name, base: _whole(value, name, 0),
+        f"The least number of whys (default: {DEFAULT_MIN_WHYS}).",
+    ),
+    Option(
+        "action_item_sla_days",
+        "sla_days",
+        dict,
+        lambda base: dict(DEFAULT_SLA_DAYS),
+        _sla_days,
+        "Days from the COE's date within which an action item is due, by severity.",
+    ),
+    Option(
+        "blame_phrases",
+        "blame_phrases",
+        list,
+        lambda base: DEFAULT_BLAME_PHRASES,
+        lambda value, name, base: tuple(_strings(value, name)),
+        "The phrases the blame-words rule flags.",
+    ),
+    Option(
+        "max_file_bytes",
+        "max_file_bytes",
+        int,
+        lambda base: DEFAULT_MAX_BYTES,
+        lambda value, name, base: _whole(value, name, 1),
+        f"Files larger than this are refused unread (default: {DEFAULT_MAX_BYTES}).",
+    ),
+)
 
 
 def _default_schema(base_dir: Path) -> Path:
@@ -138,9 +216,9 @@ def _string(value: Any, name: str) -> str:
     return value
 
 
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{name}: expected a whole number of at least 1, got {value!r}")
+def _whole(value: Any, name: str, least: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ConfigError(f"{name}: expected a whole number of at least {least}, got {value!r}")
     return value
 
 
@@ -159,13 +237,10 @@ def _strings(value: Any, name: str) -> list[str]:
 
 
 def _levels(value: Any, name: str) -> dict[str, Level]:
-    from .registry import all_rules  # the registry imports this module's users
-
+    """Rule levels, checked as values; that each rule exists is checked by the rules'
+    ``Context``, since the rules build on this module."""
     levels: dict[str, Level] = {}
-    known = {rule.id for rule in all_rules()}
     for rule_id, level in _mapping(value, name).items():
-        if rule_id not in known:
-            raise ConfigError(f"{name}: no rule is called {rule_id!r} (see the rule reference)")
         if level is False:  # YAML 1.1 reads a bare `off` as false in mkdocs.yml
             level = "off"
         if level not in LEVELS:

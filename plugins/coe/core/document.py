@@ -8,10 +8,10 @@ from typing import Any
 
 from .body import Body, parse_body
 from .findings import Hit
-from .frontmatter import Split, split_front_matter
+from .frontmatter import HANDLER, Split, not_a_mapping
 from .source import read_source
 from .suppress import MARKER
-from .yamlreader import YamlDocument, read_yaml
+from .yamlreader import YamlDocument
 
 
 @dataclass(slots=True)
@@ -33,6 +33,12 @@ class CoeDocument:
     def id(self) -> str | None:
         value = self.data.get("id") if self.data else None
         return value if isinstance(value, str) else None
+
+    @property
+    def body_source(self) -> tuple[str, int]:
+        """The body's Markdown and the file line it starts on (empty when the file could
+        not be split into front-matter and body)."""
+        return (self.split.body, self.split.body_line) if self.split else ("", 1)
 
     @property
     def opener_line(self) -> int:
@@ -84,21 +90,13 @@ def read_page_body(doc: CoeDocument, root: Path, max_bytes: int) -> Split:
     keep their bodies between checking and rendering (10,000 of them would be hundreds of
     megabytes). A file that cannot be read again gives an empty body."""
     source = read_source(doc.path, root, max_bytes)
-    split = split_front_matter(source.text) if source.text is not None else None
+    split = HANDLER.split_parts(source.text) if source.text is not None else None
     return split if isinstance(split, Split) else Split("", 1, "", 1)
 
 
 def _cross_coe(path: tuple[str | int, ...]) -> bool:
     """The paths the cross-COE rules point at: the id and each relation."""
     return path in ((), ("id",), ("related",)) or (len(path) == 2 and path[0] == "related")
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "empty"
-    return f"a single value ({type(value).__name__})"
 
 
 def load_document(path: Path, display: str, root: Path, max_bytes: int) -> CoeDocument:
@@ -109,26 +107,18 @@ def load_document(path: Path, display: str, root: Path, max_bytes: int) -> CoeDo
     if source.text is None:
         return doc
     doc.text = source.text
-    split = split_front_matter(source.text)
+    split = HANDLER.split_parts(source.text)
     if isinstance(split, Hit):
         doc.hits.append(("front-matter", split))
         return doc
     doc.split = split
     doc.hits.extend(("front-matter", hit) for hit in split.hits)
-    doc.yaml = read_yaml(split.yaml_text, split.yaml_line)
+    doc.yaml = HANDLER.read(split.yaml_text, split.yaml_line)
     doc.hits.extend(doc.yaml.hits)
     value = doc.yaml.value
     if isinstance(value, dict):
         doc.data = value
     elif doc.yaml.readable:
-        doc.hits.append(
-            (
-                "front-matter",
-                Hit(
-                    f"front-matter is {_kind(value)}, not a mapping of fields such as `id: ...`",
-                    doc.opener_line,
-                ),
-            )
-        )
+        doc.hits.append(("front-matter", Hit(not_a_mapping(value), doc.opener_line)))
     doc.body = parse_body(split.body, split.body_line)
     return doc

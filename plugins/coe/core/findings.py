@@ -38,6 +38,15 @@ class Finding:
     def sort_key(self) -> tuple[str, int, int]:
         return (self.path, self.line, self.column)
 
+    def text(self, severity: bool = True) -> str:
+        """The finding on one line, whatever its message holds, as `coe validate` prints
+        it: ``path:line:column: error [rule] /pointer: message``. Without ``severity``
+        for a log that shows the level itself (MkDocs' ``ERROR -``)."""
+        level = f"{self.severity} " if severity else ""
+        where = f"{self.pointer}: " if self.pointer else ""
+        line = f"{self.path}:{self.line}:{self.column}: {level}[{self.rule}] {where}{self.message}"
+        return line.replace("\r", "\\r").replace("\n", "\\n")
+
 
 def json_pointer(path: tuple[str | int, ...]) -> str:
     """RFC 6901 pointer for a path of keys and indexes ('' is the whole document)."""

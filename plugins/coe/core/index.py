@@ -16,12 +16,20 @@ from .timeutil import minutes_between, parse_date, parse_datetime
 OPEN_STATUSES = frozenset({"open", "in-progress"})
 
 
-def page_url(relative_path: str, use_directory_urls: bool = True) -> str:
-    """The site-relative URL of the page for a COE file at ``coes/<relative_path>``."""
-    stem = PurePosixPath("coes", relative_path).with_suffix("")
+def src_to_url(src: str, use_directory_urls: bool = True) -> str:
+    """The site-relative URL of the page MkDocs makes from ``src`` (``coes/x.md``): the
+    one rule for every page's URL, COE or generated, and the one MkDocs applies."""
+    stem = str(PurePosixPath(src).with_suffix(""))
     if not use_directory_urls:
         return f"{stem}.html"
-    return f"{stem.parent}/" if stem.name == "index" else f"{stem}/"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return f"{stem}/"
+
+
+def page_url(relative_path: str, use_directory_urls: bool = True) -> str:
+    """The site-relative URL of the page for a COE file at ``coes/<relative_path>``."""
+    return src_to_url(f"coes/{relative_path}", use_directory_urls)
 
 
 def item_anchor(item_id: str) -> str:

@@ -21,16 +21,22 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .checker import corpus_findings, file_findings, limit_per_file, make_context
+from .checker import (
+    corpus_findings,
+    file_findings,
+    limit_per_file,
+    make_context,
+    unlimited_files,
+)
 from .config import Config
-from .context import Context
 from .corpus import Corpus, discover
 from .document import CoeDocument, load_document
 from .findings import Finding
+from .rule import Context
 from .source import display_path
 from .suppress import apply_suppressions
 
@@ -40,11 +46,22 @@ PARALLEL_FROM = 200
 
 @dataclass(frozen=True)
 class Checked:
-    """A result of the whole pipeline: the corpus, and the findings sorted and limited."""
+    """A checked corpus: every COE of the folder (cross-COE rules see them all), how many
+    files were reported on, their findings sorted and limited per file, and the findings
+    silenced by a `coe-ignore` comment in their COE (see suppress.py)."""
 
     corpus: Corpus
-    findings: list[Finding]
-    suppressed: list[Finding]
+    files: int
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
 
 
 _Key = tuple[str, int, int, int, int, int]
@@ -79,7 +96,7 @@ def _load_and_check(path: Path, display: str, context: Context, keep_prose: bool
     The document is trimmed to what later stages read (see ``CoeDocument.trim``)."""
     config = context.config
     doc = load_document(path, display, config.base_dir, config.max_file_bytes)
-    kept, silenced = apply_suppressions([doc], file_findings(doc, context))
+    kept, silenced = apply_suppressions([doc], file_findings(doc, context), context.silenceable)
     doc.trim(keep_prose)
     return doc, kept, silenced
 
@@ -187,6 +204,31 @@ def load_and_check(
     corpus = Corpus(config, [results[path][0] for path, _ in items])
     kept = [finding for path, _ in items for finding in results[path][1]]
     suppressed = [finding for path, _ in items for finding in results[path][2]]
-    cross, silenced = apply_suppressions(corpus.documents, corpus_findings(corpus, context))
-    findings = limit_per_file(sorted(kept + cross, key=Finding.sort_key))
-    return Checked(corpus, findings, sorted(suppressed + silenced, key=Finding.sort_key))
+    cross, silenced = apply_suppressions(
+        corpus.documents, corpus_findings(corpus, context), context.silenceable
+    )
+    findings = limit_per_file(
+        sorted(kept + cross, key=Finding.sort_key), unlimited_files(corpus, context)
+    )
+    suppressed = sorted(suppressed + silenced, key=Finding.sort_key)
+    return Checked(corpus, len(corpus.documents), findings, suppressed)
+
+
+def validate(
+    config: Config, today: date, paths: Iterable[Path] | None = None, cwd: Path | None = None
+) -> Checked:
+    """Check the COEs at ``paths`` (default: the configured folder). The whole folder is
+    always loaded, since duplicate ids and relations are judged against every COE, but
+    only the selected files are reported on."""
+    context = make_context(config, today)
+    selected = discover(list(paths)) if paths else None
+    checked = load_and_check(context, [config.coes_dir, *(selected or [])], cwd)
+    if selected is None:
+        return checked
+    chosen = {doc.display for doc in checked.corpus.documents if doc.path in set(selected)}
+    return Checked(
+        checked.corpus,
+        len(chosen),
+        [f for f in checked.findings if f.path in chosen],
+        [f for f in checked.suppressed if f.path in chosen],
+    )

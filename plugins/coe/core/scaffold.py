@@ -20,10 +20,13 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
+from importlib import resources
 from pathlib import Path
+from string import Template
 
 from .atomic import write_new
-from .config import SEVERITIES
+from .config import DEFAULT_TIMELINE_GAP_MINUTES, SEVERITIES
 from .ids import format_id, scan_working_tree
 from .timeutil import parse_datetime
 
@@ -226,7 +229,14 @@ def _timeline_time(value: datetime) -> str:
     return utc.strftime("%Y-%m-%d %H:%M:%S UTC" if utc.second else "%Y-%m-%d %H:%M UTC")
 
 
-def render(coe_id: str, coe: NewCoe, gap_minutes: int = 15) -> str:
+@cache
+def _skeleton() -> Template:
+    """The skeleton of a new COE (``templates/new_coe.md``), with ``$name`` slots."""
+    text = resources.files("coe.core").joinpath("templates", "new_coe.md").read_text("utf-8")
+    return Template(text)
+
+
+def render(coe_id: str, coe: NewCoe, gap_minutes: int = DEFAULT_TIMELINE_GAP_MINUTES) -> str:
     """The text of a new COE: the whole front-matter and every required section, each
     with a short note on what belongs there as an HTML comment (not shown on the site)."""
     example = "2026-03-02T14:05:00Z"
@@ -240,138 +250,15 @@ def render(coe_id: str, coe: NewCoe, gap_minutes: int = 15) -> str:
         if coe.started
         else "- TODO: the trigger, as `YYYY-MM-DD HH:MM UTC - what changed or failed first`"
     )
-    return f"""\
----
-# Replace every value that starts with "TODO:"; `coe validate` lists the ones left.
-id: {coe_id}
-title: {_value(coe.title, "the title: what customers experienced, in one line")}
-status: draft
-severity: {_value(coe.severity, "the severity, SEV1 (worst) to SEV5")}
-date: {coe.date.isoformat()}
-authors:{_items(coe.authors, "the authors' names")}
-team: {_value(coe.team, "the team that owns this COE")}
-services:{_items(coe.services, "the services involved")}
-tags: []
-incident:
-  # RFC 3339 date-times with seconds and a zone, in order: started <= detected <= mitigated.
-  started: {started}
-  detected: {_todo("when the owners learned of the customer impact")}
-  mitigated: {_todo("when the customer impact ended")}
-  # resolved: when the root cause was fixed, if that was later than the mitigation
-  detection: {_todo("how it was detected: monitoring, customer-report, internal-report or other")}
-impact:
-  summary: {_todo("the impact in numbers, in one or two sentences")}
-  customers_affected: {_todo("the number of customers affected (accounts, users or hosts)")}
-  nfrs:
-    - {_todo("the qualities hit: reliability, security, performance, cost or operations")}
-  # sla_breached: false
-  # overcharged: false
-  # monetary_loss: {{amount: 0, currency: EUR}}
-# related:
-#   - COE-2025-011
-#   - {{coe: COE-2025-011, relation: recurrence-of}}
-#   - {{url: https://wiki.example.com/runbook, title: The service runbook}}
-action_items:
-  - id: AI-1
-    title: {_todo("a specific, achievable action")}
-    kind: {_todo("the kind: prevent, detect, diagnose, mitigate or process")}
-    priority: {_todo("the priority, P0 (highest) to P3")}
-    owner: {_todo("the team or person who owns the action")}
-    due: {_todo("the due date, YYYY-MM-DD")}
-    status: open
-    # link: https://tracker.example.com/browse/ABC-123
-    # addresses: [1, 2]
----
-
-## Incident summary
-
-<!-- Write this last: many readers stop after it. In a few sentences say what broke, who
-was affected and how many, for how long, how you found out, how the impact was stopped
-and what will change. Prefer numbers to adjectives. -->
-
-TODO: a summary that makes sense on its own
-
-## Impact
-
-<!-- Who was affected, counted in a stated unit (merchants, users, parcels, hosts), what
-they could not do and for how long; then the consequences: support tickets, missed
-pickups, SLA credits, wrong charges. Keep the numbers in step with `impact` above. -->
-
-TODO: the impact on customers, in numbers
-
-## Timeline
-
-<!-- One list item per event, in UTC and in time order, starting with the trigger (the
-change or fault that started it), not the alarm. Each item starts with its time:
-`- 2026-03-02 14:05 UTC - what happened`. Explain every gap longer than {gap_minutes}
-minutes with a nested item that starts with `Gap:` under the later entry. -->
-
-{first_entry}
-- TODO: when and how the team learned of the impact
-- TODO: when the customer impact ended
-
-## Metrics
-
-<!-- The numbers and graphs that show the impact and the recovery (error rate, latency,
-backlog), before, during and after. Link the dashboards with the incident's time range. -->
-
-TODO: the metrics that show the impact and the recovery, with links to the dashboards
-
-## Incident questions
-
-<!-- For each question, say what would have made that phase shorter or unnecessary, and
-by how much. -->
-
-### Detection
-
-<!-- How was the impact noticed, and how long after it started? What would have noticed
-it sooner? -->
-
-TODO: how the impact was detected, and what would have detected it sooner
-
-### Diagnosis
-
-<!-- How long from detection to knowing the cause? What slowed the responders down? -->
-
-TODO: how the cause was found, and what would have found it faster
-
-### Mitigation
-
-<!-- What stopped the impact, and how long did it take? What would have made it faster
-or safer: a rollback, a switch, a runbook? -->
-
-TODO: how the impact was stopped, and how to stop it sooner next time
-
-### Prevention
-
-<!-- What would have prevented the incident, or kept its blast radius smaller? -->
-
-TODO: what would have prevented the incident or limited its reach
-
-## Five whys
-
-<!-- First a sentence that states the problem as customers saw it. Then ask "why?" of
-each answer in turn, five times or more, until you reach causes in the system or the
-process that an action item can change. If an answer is a person's mistake, ask why the
-system allowed it. -->
-
-TODO: the problem, as customers experienced it
-
-1. TODO: why it happened: the immediate cause
-2. TODO: why the answer above happened
-3. TODO: why the answer above happened
-4. TODO: why the answer above happened
-5. TODO: why the answer above happened
-
-## Action items
-
-<!-- The action items live in the front-matter (`action_items`) and the site lists them
-here. Each one is specific, owned and dated; `addresses` names the whys it fixes. Add
-prose here only when the items need context. -->
-
-## Related items
-
-<!-- Other COEs go in `related` in the front-matter (the site shows them here, with the
-COEs that point back at this one); runbooks, tickets and designs can go there as `url`
-entries or be linked here. -->
-"""
+    return _skeleton().substitute(
+        id=coe_id,
+        title=_value(coe.title, "the title: what customers experienced, in one line"),
+        severity=_value(coe.severity, "the severity, SEV1 (worst) to SEV5"),
+        date=coe.date.isoformat(),
+        authors=_items(coe.authors, "the authors' names"),
+        team=_value(coe.team, "the team that owns this COE"),
+        services=_items(coe.services, "the services involved"),
+        started=started,
+        first_entry=first_entry,
+        gap_minutes=gap_minutes,
+    )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,19 +53,12 @@ class Suppression:
     problems: tuple[str, ...]
 
 
-def _unsuppressible(rule_id: str) -> bool:
-    from .registry import get_rule
-
-    rule = get_rule(rule_id)
-    return rule.id == RULE_ID or (rule.category == "format" and rule.level == "error")
-
-
 def _suggest(rule_id: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(rule_id, list(known), n=1)
     return f" (did you mean {close[0]}?)" if close else ""
 
 
-def _parse(text: str, line: int, column: int, known: set[str]) -> Suppression | None:
+def _parse(text: str, line: int, column: int, known: Mapping[str, bool]) -> Suppression | None:
     match = _DIRECTIVE.match(text)
     if match is None:
         return None
@@ -84,7 +77,7 @@ def _parse(text: str, line: int, column: int, known: set[str]) -> Suppression | 
     for rule_id in rules:
         if rule_id not in known:
             problems.append(f"`{MARKER}` names no rule {rule_id!r}{_suggest(rule_id, known)}")
-        elif _unsuppressible(rule_id):
+        elif not known[rule_id]:
             problems.append(
                 f"{rule_id} cannot be suppressed: it is part of the COE format contract, "
                 "so fix the file instead"
@@ -94,46 +87,47 @@ def _parse(text: str, line: int, column: int, known: set[str]) -> Suppression | 
     return Suppression(line, column, rules, reason, tuple(silences), tuple(problems))
 
 
-def parse_suppressions(body: str, first_line: int) -> list[Suppression]:
-    """Every ``coe-ignore`` comment in a body whose first line is ``first_line`` of the file."""
+def parse_suppressions(
+    body: str, first_line: int, silenceable: Mapping[str, bool]
+) -> list[Suppression]:
+    """Every ``coe-ignore`` comment in a body whose first line is ``first_line`` of the file.
+    ``silenceable`` maps each known rule id to whether a comment may silence it (see
+    ``Context.silenceable``)."""
     if MARKER not in body.lower():
         return []
-    from .registry import all_rules
-
-    known = {rule.id for rule in all_rules()}
     found = []
     for comment in body_prose(body).comments:
-        parsed = _parse(comment.text, first_line + comment.index, comment.column, known)
+        parsed = _parse(comment.text, first_line + comment.index, comment.column, silenceable)
         if parsed is not None:
             found.append(parsed)
     return found
 
 
-def suppressions(doc: CoeDocument) -> list[Suppression]:
+def suppressions(doc: CoeDocument, silenceable: Mapping[str, bool]) -> list[Suppression]:
     """The suppressions of one COE, in the order they appear: what its page lists."""
     if doc.split is None:
         return []
-    return parse_suppressions(doc.split.body, doc.split.body_line)
+    return parse_suppressions(doc.split.body, doc.split.body_line, silenceable)
 
 
-def silenced_rules(doc: CoeDocument) -> dict[str, Suppression]:
+def silenced_rules(doc: CoeDocument, silenceable: Mapping[str, bool]) -> dict[str, Suppression]:
     """Each rule id this COE silences, with the (first) suppression that silences it."""
     silenced: dict[str, Suppression] = {}
-    for suppression in suppressions(doc):
+    for suppression in suppressions(doc, silenceable):
         for rule_id in suppression.silences:
             silenced.setdefault(rule_id, suppression)
     return silenced
 
 
 def apply_suppressions(
-    documents: Iterable[CoeDocument], findings: list[Finding]
+    documents: Iterable[CoeDocument], findings: list[Finding], silenceable: Mapping[str, bool]
 ) -> tuple[list[Finding], list[Finding]]:
     """Split ``findings`` into those to report and those their COE silences (order kept)."""
     by_path = {
         doc.display: rules
         for doc in documents
         if doc.text is not None and MARKER in doc.text.lower()
-        if (rules := silenced_rules(doc))
+        if (rules := silenced_rules(doc, silenceable))
     }
     if not by_path:
         return findings, []

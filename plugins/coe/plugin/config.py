@@ -1,7 +1,8 @@
-"""The plugin's options: the project's single configuration.
+"""The plugin's options: the project's single configuration, as MkDocs sees it.
 
-Every option is optional here; ``None`` means "the default", and the defaults and the
-checks of the values live in :class:`coe.core.config.Config`, which the CLI uses too.
+The options are declared once, in :data:`coe.core.config.OPTIONS`, with their defaults and
+checks, which the CLI uses too. Here each becomes an optional MkDocs option of the declared
+type; ``None`` (not set) means "the default".
 """
 
 from __future__ import annotations
@@ -9,21 +10,18 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from ..core.config import OPTIONS
 
-class CoePluginConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
+
+class _CoreOptions(base.Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped here
+    """Adds one MkDocs option per core option to each subclass, before MkDocs collects a
+    class's options from its attributes."""
+
+    def __init_subclass__(cls) -> None:
+        for option in OPTIONS:
+            setattr(cls, option.name, c.Optional(c.Type(option.kind)))
+        super().__init_subclass__()  # type: ignore[no-untyped-call]
+
+
+class CoePluginConfig(_CoreOptions):
     enabled = c.Type(bool, default=True)
-    # Where the COEs live, relative to mkdocs.yml (default: coes).
-    coes_dir = c.Optional(c.Type(str))
-    # The JSON Schema file (default: schema/coe.schema.json, else the packaged copy).
-    schema = c.Optional(c.Type(str))
-    # Rule levels: {rule-id: error|warning|off}, globally, by severity and by status.
-    rules = c.Optional(c.Type(dict))
-    severity_rules = c.Optional(c.Type(dict))
-    status_rules = c.Optional(c.Type(dict))
-    # Thresholds of the practice rules.
-    timeline_gap_minutes = c.Optional(c.Type(int))
-    min_whys = c.Optional(c.Type(int))
-    action_item_sla_days = c.Optional(c.Type(dict))
-    blame_phrases = c.Optional(c.ListOfItems(c.Type(str)))
-    # Files larger than this are refused unread.
-    max_file_bytes = c.Optional(c.Type(int))

@@ -27,12 +27,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.templates import TemplateContext
 
-from ..core.checker import make_context
+from ..core.checker import load_finding, make_context
 from ..core.config import Config
 from ..core.document import read_page_body
 from ..core.errors import ConfigError
-from ..core.findings import Finding
+from ..core.findings import Finding, Hit
 from ..core.pipeline import Checked, load_and_check
+from ..core.rule import Context
 from ..core.source import display_path, is_inside
 from ..core.timeutil import resolve_today
 from ..site.autolink import link_ids
@@ -97,7 +98,7 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             context = make_context(self.core, self.today)
         except ConfigError as exc:
             raise PluginError(f"coe plugin: {exc}") from exc
-        outside = self._drop_links_outside(files, self.core)
+        outside = self._drop_links_outside(files, context)
         # Parsed COEs are kept between the rebuilds of `mkdocs serve`: saving one COE
         # re-reads that COE only. Similar incidents are found by their prose: keep it.
         checked = load_and_check(
@@ -127,12 +128,12 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         return files
 
     def _report(self, checked: Checked, dropped: list[Finding]) -> list[Finding]:
-        """Log every finding; the errors (with the ``dropped`` files' ones, already
-        logged), which stop any build but a preview's."""
-        for finding in checked.findings:
-            message = f"{finding.path}:{finding.line}: [{finding.rule}] {finding.message}"
-            (log.error if finding.severity == "error" else log.warning)(message)
-        errors = [f for f in checked.findings if f.severity == "error"] + dropped
+        """Log every finding, the ``dropped`` files' too; the errors, which stop any build
+        but a preview's."""
+        findings = [*dropped, *checked.findings]
+        for finding in findings:
+            (log.error if finding.severity == "error" else log.warning)(finding.text(False))
+        errors = [f for f in findings if f.severity == "error"]
         if errors and not self.serving:
             raise PluginError(
                 f"{len(errors)} error(s), listed above; `coe validate` shows them with "
@@ -170,22 +171,24 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             mine = [f for f in files if isinstance(f, PluginFile)]
             self.preview.remove_gone({f.abs_dest_path for f in mine})
 
-    def _drop_links_outside(self, files: Files, core: Config) -> list[Finding]:
-        """Docs that are symbolic links out of the repository are not published: MkDocs
-        would copy whatever they point at into the site."""
+    def _drop_links_outside(self, files: Files, context: Context) -> list[Finding]:
+        """Docs that are symbolic links out of the repository are not published (MkDocs
+        would copy whatever they point at into the site); each is a `file-read` finding at
+        the level the settings give it."""
         dropped: list[Finding] = []
+        base = context.config.base_dir
         for file in list(files):
             path = Path(file.abs_src_path) if file.abs_src_path else None
-            if path is None or not _links_outside(path, core.base_dir):
+            if path is None or not _links_outside(path, base):
                 continue
             files.remove(file)
-            shown = display_path(path, core.base_dir)
             message = (
                 "is a symbolic link to a file outside the repository; it is not published: "
                 "move the file into the repository"
             )
-            log.error(f"{shown}:1: [file-read] {message}")
-            dropped.append(Finding(shown, 1, 1, "error", "file-read", message))
+            finding = load_finding(context, "file-read", display_path(path, base), Hit(message))
+            if finding is not None:
+                dropped.append(finding)
         return dropped
 
     def _add(

@@ -15,10 +15,11 @@ from ..core.index import CoeEntry, Index
 from ..core.metrics import Metrics, index_metrics, metrics_record
 from ..core.series import SERIES_DIR, Edge, Series, find_series, series_by_coe, started
 from ..core.similar import Suggestion, similar_index
-from .charts import METRICS_JSON, METRICS_PAGE, data_table, render_metrics_page
+from .charts import METRICS_JSON, METRICS_PAGE
 from .feeds import CALENDAR, FEED, action_items_calendar, atom_feed
-from .pages import html_block, src_to_url
-from .urls import relative_url
+from .markup import html_block
+from .metrics_page import data_table, render_metrics_page
+from .urls import relative_url, src_to_url
 
 SERIES_INDEX = f"{SERIES_DIR}/index.md"
 

@@ -12,21 +12,22 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, timedelta
-from functools import cache
 from typing import Any
 
-import jinja2
 from markupsafe import Markup, escape
 
 from ..core.document import CoeDocument
 from ..core.findings import Finding
+from ..core.format import optional_duration, plural
 from ..core.frontmatter import Split
 from ..core.index import CoeEntry, Index, item_anchor
+from ..core.rules import SILENCEABLE
 from ..core.suppress import Suppression, parse_suppressions
 from ..core.timeutil import parse_datetime
 from .autolink import link_ids
+from .markup import render_template
 from .render import render_body
-from .urls import relative_url, slug
+from .urls import relative_url, slug, src_to_url
 
 SOON_DAYS = 14
 PLACEHOLDER = "\n<!--coe-html:{}-->\n"
@@ -44,39 +45,10 @@ SERVICES_INDEX = "services/index.md"
 TEAMS_INDEX = "teams/index.md"
 
 
-@cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("coe.site", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-def format_minutes(minutes: int | None) -> str:
-    """A duration as a reader says it: ``45 min``, ``2 h 05 min``, ``3 d 4 h``."""
-    if minutes is None:
-        return "–"
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, mins = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {mins:02d} min"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h"
-
-
 def format_utc(text: str) -> str:
     """A front-matter time shown in UTC, as the card's caption says."""
     moment = parse_datetime(text)
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if moment else text
-
-
-def html_block(html: str) -> str:
-    """HTML that Python-Markdown passes through untouched: no blank or indented lines."""
-    lines = (line.strip() for line in html.splitlines())
-    return "\n".join(line for line in lines if line)
 
 
 def group_page(kind: str, name: str) -> str:
@@ -86,15 +58,6 @@ def group_page(kind: str, name: str) -> str:
     if key == "index":
         key = f"index-{kind.removesuffix('s')}"
     return f"{kind}/{key}.md"
-
-
-def src_to_url(src: str, use_directory_urls: bool = True) -> str:
-    stem = src[: -len(".md")]
-    if not use_directory_urls:
-        return f"{stem}.html"
-    if stem == "index" or stem.endswith("/index"):
-        return stem[: -len("index")]
-    return f"{stem}/"
 
 
 class SitePages:
@@ -156,21 +119,18 @@ class SitePages:
                 rel(entry.url), f"{coe_id}: {entry.data['title']}"
             )
 
-        html = (
-            _environment()
-            .get_template(template)
-            .render(
-                rel=rel,
-                linked=linked,
-                coe_link=coe_link,
-                coe_url=lambda coe_id: self.index.by_id[coe_id].url,
-                service_url=lambda name: self.url(group_page("services", name)),
-                team_url=lambda name: self.url(group_page("teams", name)),
-                minutes=format_minutes,
-                utc=format_utc,
-                anchor=item_anchor,
-                **values,
-            )
+        html = render_template(
+            template,
+            rel=rel,
+            linked=linked,
+            coe_link=coe_link,
+            coe_url=lambda coe_id: self.index.by_id[coe_id].url,
+            service_url=lambda name: self.url(group_page("services", name)),
+            team_url=lambda name: self.url(group_page("teams", name)),
+            minutes=optional_duration,
+            utc=format_utc,
+            anchor=item_anchor,
+            **values,
         )
         # Python-Markdown would parse our HTML again (slowly, and it gains nothing): the page
         # gets a placeholder comment, which `restore` swaps for the HTML after conversion.
@@ -275,7 +235,7 @@ class SitePages:
     ) -> str | None:
         """The COE's `coe-ignore` comments with their reasons, so silenced checks stay
         visible to readers; ``None`` when it has none."""
-        found = parse_suppressions(body.body, body.body_line)
+        found = parse_suppressions(body.body, body.body_line, SILENCEABLE)
         active = [s for s in found if s.silences]
         if not active:
             return None
@@ -300,7 +260,7 @@ class SitePages:
     def coes_index(self, page_url: str) -> str:
         count = len(self.index.entries)
         intro = (
-            f"{count} COE{'s' if count != 1 else ''}, newest first. Type in the filter to "
+            f"{plural(count, 'COE')}, newest first. Type in the filter to "
             "narrow the list; select a column heading to sort by it."
         )
         table = self._table(page_url, self.index.entries, "All COEs", "coe-index")

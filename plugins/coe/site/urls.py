@@ -5,6 +5,8 @@ from __future__ import annotations
 import posixpath
 import re
 
+from ..core.index import src_to_url as src_to_url  # the page-URL rule, for the site's pages
+
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 

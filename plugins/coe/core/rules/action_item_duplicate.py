@@ -1,25 +1,14 @@
 import re
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
-from ..findings import Hit
-from ..registry import file_rule
+from ..findings import Hit, json_pointer
+from ..rule import Context, FileRule
 
 _SPACES = re.compile(r"\s+")
 
 
-@file_rule(
-    "action-item-duplicate",
-    "No two action items of a COE have the same title (ignoring case and spacing).",
-    level="warning",
-    category="practice",
-    bad="- id: AI-1\n  title: Add a pool-size bounds check to CI\n"
-    "- id: AI-2\n  title: Add a pool-size bounds check to CI",
-    good="- id: AI-1\n  title: Add a pool-size bounds check to CI\n"
-    "- id: AI-2\n  title: Alarm on pool wait time above 200 ms for 5 minutes",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def duplicate_action_items(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     Two items with one title are either the same commitment counted twice, which
     inflates the list and splits its progress between two owners, or two different
@@ -42,5 +31,18 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             "is different about each",
             line,
             column,
-            f"/action_items/{index}/title",
+            json_pointer(("action_items", index, "title")),
         )
+
+
+RULE = FileRule(
+    id="action-item-duplicate",
+    summary="No two action items of a COE have the same title (ignoring case and spacing).",
+    check=duplicate_action_items,
+    level="warning",
+    category="practice",
+    bad_example="- id: AI-1\n  title: Add a pool-size bounds check to CI\n"
+    "- id: AI-2\n  title: Add a pool-size bounds check to CI",
+    good_example="- id: AI-1\n  title: Add a pool-size bounds check to CI\n"
+    "- id: AI-2\n  title: Alarm on pool wait time above 200 ms for 5 minutes",
+)

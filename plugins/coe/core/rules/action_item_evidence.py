@@ -1,20 +1,11 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
-from ..findings import Hit
-from ..registry import file_rule
+from ..findings import Hit, json_pointer
+from ..rule import Context, FileRule
 
 
-@file_rule(
-    "action-item-evidence",
-    "An action item with status `done` has a `link` to the work that proves it.",
-    level="warning",
-    category="practice",
-    bad="status: done\ndone: 2026-03-09",
-    good="status: done\ndone: 2026-03-09\nlink: https://tracker.example.com/browse/FUL-101",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def done_items_without_evidence(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     "Done" is a claim that a later reader, often chasing a recurrence, will want to
     check: what exactly changed, and when. A link to the ticket, pull request or
@@ -28,5 +19,16 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 "shows the work",
                 line,
                 column,
-                f"/action_items/{index}/link",
+                json_pointer(("action_items", index, "link")),
             )
+
+
+RULE = FileRule(
+    id="action-item-evidence",
+    summary="An action item with status `done` has a `link` to the work that proves it.",
+    check=done_items_without_evidence,
+    level="warning",
+    category="practice",
+    bad_example="status: done\ndone: 2026-03-09",
+    good_example="status: done\ndone: 2026-03-09\nlink: https://tracker.example.com/browse/FUL-101",
+)

@@ -1,18 +1,11 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
-from ..findings import Hit
-from ..registry import file_rule
+from ..findings import Hit, json_pointer
+from ..rule import Context, FileRule
 
 
-@file_rule(
-    "action-item-id",
-    "Action-item ids are unique within their COE.",
-    bad="- id: AI-1\n  ...\n- id: AI-1",
-    good="- id: AI-1\n  ...\n- id: AI-2",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def bad_action_item_ids(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     An action item is known everywhere as `COE-ID/AI-N`: in tickets, in the open-items
     index and in links to its row. Two items with one id make those references ambiguous.
@@ -28,7 +21,16 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 "number the items uniquely",
                 line,
                 column,
-                f"/action_items/{index}/id",
+                json_pointer(("action_items", index, "id")),
             )
         else:
             seen[item_id] = index
+
+
+RULE = FileRule(
+    id="action-item-id",
+    summary="Action-item ids are unique within their COE.",
+    check=bad_action_item_ids,
+    bad_example="- id: AI-1\n  ...\n- id: AI-1",
+    good_example="- id: AI-1\n  ...\n- id: AI-2",
+)

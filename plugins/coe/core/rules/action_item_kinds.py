@@ -1,21 +1,11 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
-from ..findings import Hit
-from ..registry import file_rule
+from ..findings import Hit, json_pointer
+from ..rule import Context, FileRule
 
 
-@file_rule(
-    "action-item-kinds",
-    "At least one action item (not `wont-do`) is of kind `prevent` or `detect`.",
-    level="warning",
-    category="practice",
-    bad="- kind: process   # update the runbook\n- kind: mitigate  # faster rollback",
-    good="- kind: prevent   # reject pool sizes below peak concurrency\n"
-    "- kind: mitigate  # faster rollback",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def missing_action_item_kinds(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     Faster diagnosis and mitigation make the next incident shorter; only prevention
     stops it, and only detection makes sure the team hears of it before customers do.
@@ -31,5 +21,17 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             "kind `prevent` or `detect`",
             line,
             column,
-            "/action_items",
+            json_pointer(("action_items",)),
         )
+
+
+RULE = FileRule(
+    id="action-item-kinds",
+    summary="At least one action item (not `wont-do`) is of kind `prevent` or `detect`.",
+    check=missing_action_item_kinds,
+    level="warning",
+    category="practice",
+    bad_example="- kind: process   # update the runbook\n- kind: mitigate  # faster rollback",
+    good_example="- kind: prevent   # reject pool sizes below peak concurrency\n"
+    "- kind: mitigate  # faster rollback",
+)

@@ -1,23 +1,13 @@
 from collections.abc import Iterator
 from datetime import timedelta
 
-from ..context import Context
 from ..document import CoeDocument
-from ..findings import Hit
-from ..registry import file_rule
+from ..findings import Hit, json_pointer
+from ..rule import Context, FileRule
 from ..timeutil import parse_date
 
 
-@file_rule(
-    "action-item-sla",
-    "Every action item is due within the SLA counted from the COE's `date` "
-    "(14 days; 30 for SEV4 and SEV5).",
-    level="warning",
-    category="practice",
-    bad="date: 2026-03-03\nseverity: SEV2\n...\n    due: 2026-06-30",
-    good="date: 2026-03-03\nseverity: SEV2\n...\n    due: 2026-03-17",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def action_items_past_sla(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     An action item with a distant due date is a wish, and the risk it removes stays in
     production meanwhile. Items are due within the SLA for the COE's severity, counted
@@ -41,5 +31,17 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             "in, or split off a first deliverable that fits",
             line,
             column,
-            f"/action_items/{index}/due",
+            json_pointer(("action_items", index, "due")),
         )
+
+
+RULE = FileRule(
+    id="action-item-sla",
+    summary="Every action item is due within the SLA counted from the COE's `date` "
+    "(14 days; 30 for SEV4 and SEV5).",
+    check=action_items_past_sla,
+    level="warning",
+    category="practice",
+    bad_example="date: 2026-03-03\nseverity: SEV2\n...\n    due: 2026-06-30",
+    good_example="date: 2026-03-03\nseverity: SEV2\n...\n    due: 2026-03-17",
+)

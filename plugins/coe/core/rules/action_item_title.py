@@ -1,10 +1,9 @@
 import re
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
-from ..findings import Hit
-from ..registry import file_rule
+from ..findings import Hit, json_pointer
+from ..rule import Context, FileRule
 
 _VERBS = (
     r"investigate|look into|looking into|fix|monitor|check|review|improve|address|resolve"
@@ -31,16 +30,7 @@ def vague(title: str) -> bool:
     return len(_WORD.findall(text)) <= 1 or _VAGUE.fullmatch(text) is not None
 
 
-@file_rule(
-    "action-item-title",
-    "An action item's title says specifically what will be done, not just "
-    "'Investigate' or 'Fix issue'.",
-    level="warning",
-    category="practice",
-    bad="title: Investigate issue",
-    good="title: Alarm on connection-pool wait time above 200 ms for five minutes",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def vague_action_item_titles(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     A title such as "Investigate", "Fix bug" or "Improve monitoring" cannot be
     finished, so it is never done, and nobody can tell whether it would have prevented
@@ -57,5 +47,17 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 "change, e.g. 'Alarm on pool wait time above 200 ms for 5 minutes'",
                 line,
                 column,
-                f"/action_items/{index}/title",
+                json_pointer(("action_items", index, "title")),
             )
+
+
+RULE = FileRule(
+    id="action-item-title",
+    summary="An action item's title says specifically what will be done, not just "
+    "'Investigate' or 'Fix issue'.",
+    check=vague_action_item_titles,
+    level="warning",
+    category="practice",
+    bad_example="title: Investigate issue",
+    good_example="title: Alarm on connection-pool wait time above 200 ms for five minutes",
+)

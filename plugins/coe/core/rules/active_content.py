@@ -17,10 +17,10 @@ from html import unescape
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from ..context import Context
+from ..body import Body
 from ..document import CoeDocument
 from ..findings import Hit
-from ..registry import file_rule
+from ..rule import BodyRule, Context
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -207,14 +207,7 @@ def _column(line: str, needle: str) -> int:
     return 1
 
 
-@file_rule(
-    "active-content",
-    "No script, frame, form, event handler or `javascript:` URL in the body.",
-    needs="body",
-    bad="- 2026-03-02 14:05 UTC - Deploy 5121 ships. <img src=x onerror=alert(1)>",
-    good="- 2026-03-02 14:05 UTC - Deploy 5121 ships ([diff](https://git.example/d/5121)).",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def active_content_in_body(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hit]:
     """
     A COE is published to everyone who reads the site, so a script in one COE would run
     in every reader's browser, with the reader's access to the site. The body may hold
@@ -227,12 +220,21 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     page, even when this rule is turned off, but the finding shows the author what a
     reader will not see. It cannot be silenced with `coe-ignore`.
     """
-    assert doc.split is not None
-    lines = doc.split.body.split("\n")
-    for found in find_active_content(doc.split.body):
+    markdown, first_line = doc.body_source
+    lines = markdown.split("\n")
+    for found in find_active_content(markdown):
         text = lines[found.line] if 0 <= found.line < len(lines) else ""
         yield Hit(
             f"active content: {found.message}; remove it (use a code span to show it)",
-            doc.split.body_line + found.line,
+            first_line + found.line,
             _column(text, found.needle),
         )
+
+
+RULE = BodyRule(
+    id="active-content",
+    summary="No script, frame, form, event handler or `javascript:` URL in the body.",
+    check=active_content_in_body,
+    bad_example="- 2026-03-02 14:05 UTC - Deploy 5121 ships. <img src=x onerror=alert(1)>",
+    good_example="- 2026-03-02 14:05 UTC - Deploy 5121 ships ([diff](https://git.example/d/5121)).",
+)

@@ -1,20 +1,11 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
-from ..findings import Hit
-from ..registry import file_rule
+from ..findings import Hit, json_pointer
+from ..rule import Context, FileRule
 
 
-@file_rule(
-    "addresses-unknown",
-    "Every number under an action item's `addresses` is a why that exists.",
-    level="warning",
-    category="practice",
-    bad="  - id: AI-2\n    addresses: [4, 6]   # `## Five whys` lists 5",
-    good="  - id: AI-2\n    addresses: [4, 5]",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def addresses_to_unknown_whys(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     `addresses` links an action item to the whys it remediates, by their number in the
     `## Five whys` list. A number beyond the list usually means the whys were
@@ -33,5 +24,16 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                     f"{count}: fix the number",
                     line,
                     column,
-                    f"/action_items/{index}/addresses/{position}",
+                    json_pointer(("action_items", index, "addresses", position)),
                 )
+
+
+RULE = FileRule(
+    id="addresses-unknown",
+    summary="Every number under an action item's `addresses` is a why that exists.",
+    check=addresses_to_unknown_whys,
+    level="warning",
+    category="practice",
+    bad_example="  - id: AI-2\n    addresses: [4, 6]   # `## Five whys` lists 5",
+    good_example="  - id: AI-2\n    addresses: [4, 5]",
+)

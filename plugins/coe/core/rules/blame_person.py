@@ -1,11 +1,11 @@
 import re
 from collections.abc import Iterator
 
-from ..context import Context
+from ..body import Body
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..prose import body_prose
-from ..registry import file_rule
+from ..rule import BodyRule, Context
 from .blame_words import free_text
 
 _HANDLE = r"(?<![\w@.])@[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?"
@@ -42,17 +42,7 @@ def _message(found: re.Match[str]) -> str:
     )
 
 
-@file_rule(
-    "blame-person",
-    "No person (an `@handle` or one of the authors) is named as the subject of a failure.",
-    level="warning",
-    needs="body",
-    category="practice",
-    bad="- 2026-03-02 09:00 UTC - @dana forgot to renew the certificate; it expires.",
-    good="- 2026-03-02 09:00 UTC - The certificate expires: renewal depended on a calendar "
-    "reminder in one person's account.",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def blamed_people(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hit]:
     """
     "Dana forgot to renew the certificate" is true and useless: the next person will
     forget too, because nothing changed. Naming who failed turns an analysis of the
@@ -63,19 +53,30 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     "failed to" and similar, in the body (outside code and HTML comments) and in the
     title, impact summary and action-item titles.
     """
-    assert doc.body is not None and doc.split is not None
     names = _names(doc.get("authors"))
     pattern = _pattern(names)
     for path, value in free_text(doc):
         for found in pattern.finditer(value):
             line, column = doc.position(*path)
-            yield Hit(_message(found), line, column, "/" + "/".join(map(str, path)))
-    body = doc.split.body
+            yield Hit(_message(found), line, column, json_pointer(path))
+    text, first_line = doc.body_source
     # The subject is matched as written, so a body with no "@" and no author's name cannot
     # match: skip the pattern, which tries every position.
-    if "@" not in body and not any(name in body for name in names):
+    if "@" not in text and not any(name in text for name in names):
         return
-    prose = body_prose(body)
+    prose = body_prose(text)
     for found in pattern.finditer(prose.text):
         index, column = prose.locate(found.start())
-        yield Hit(_message(found), doc.split.body_line + index, column)
+        yield Hit(_message(found), first_line + index, column)
+
+
+RULE = BodyRule(
+    id="blame-person",
+    summary="No person (an `@handle` or one of the authors) is named as the subject of a failure.",
+    check=blamed_people,
+    level="warning",
+    category="practice",
+    bad_example="- 2026-03-02 09:00 UTC - @dana forgot to renew the certificate; it expires.",
+    good_example="- 2026-03-02 09:00 UTC - The certificate expires: renewal depended on a calendar "
+    "reminder in one person's account.",
+)

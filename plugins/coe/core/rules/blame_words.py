@@ -2,11 +2,11 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from ..context import Context
+from ..body import Body
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..prose import body_prose
-from ..registry import file_rule
+from ..rule import BodyRule, Context
 
 # A rewrite to suggest for the default phrases; others get the generic one.
 _REWRITES = {
@@ -76,17 +76,7 @@ def free_text(doc: CoeDocument) -> Iterator[tuple[tuple[str | int, ...], str]]:
             yield ("action_items", index, "title"), item["title"]
 
 
-@file_rule(
-    "blame-words",
-    "No blaming words ('careless', 'fault of', 'should have known'...) in the COE.",
-    level="warning",
-    needs="body",
-    category="practice",
-    bad="- 2026-03-02 14:05 UTC - A careless engineer deploys a pool size of 5.",
-    good="- 2026-03-02 14:05 UTC - Deploy 5121 sets a pool size of 5; the pipeline does "
-    "not compare it with peak concurrency.",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def blaming_words(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hit]:
     """
     A COE that judges people teaches everyone to say less in the next one, and the
     person closest to a failure usually knows the most about it. Words like
@@ -96,18 +86,29 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     words, without regard to case, in the body (outside code and HTML comments) and in
     the title, impact summary and action-item titles.
     """
-    assert doc.body is not None and doc.split is not None
     pattern = _pattern(context.config.blame_phrases)
     if pattern is None:
         return
     for path, value in free_text(doc):
         for found in pattern.finditer(value):
             line, column = doc.position(*path)
-            pointer = "/" + "/".join(map(str, path))
-            yield Hit(_message(found[0]), line, column, pointer)
-    if not _may_match(doc.split.body, context.config.blame_phrases):
+            yield Hit(_message(found[0]), line, column, json_pointer(path))
+    text, first_line = doc.body_source
+    if not _may_match(text, context.config.blame_phrases):
         return
-    prose = body_prose(doc.split.body)
+    prose = body_prose(text)
     for found in pattern.finditer(prose.text):
         index, column = prose.locate(found.start())
-        yield Hit(_message(found[0]), doc.split.body_line + index, column)
+        yield Hit(_message(found[0]), first_line + index, column)
+
+
+RULE = BodyRule(
+    id="blame-words",
+    summary="No blaming words ('careless', 'fault of', 'should have known'...) in the COE.",
+    check=blaming_words,
+    level="warning",
+    category="practice",
+    bad_example="- 2026-03-02 14:05 UTC - A careless engineer deploys a pool size of 5.",
+    good_example="- 2026-03-02 14:05 UTC - Deploy 5121 sets a pool size of 5; the pipeline does "
+    "not compare it with peak concurrency.",
+)

@@ -1,21 +1,11 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
-from ..findings import Hit
-from ..registry import file_rule
+from ..findings import Hit, json_pointer
+from ..rule import Context, FileRule
 
 
-@file_rule(
-    "customer-report-detect",
-    "When a customer reported the incident, an action item (not `wont-do`) is of kind `detect`.",
-    level="warning",
-    category="practice",
-    bad="detection: customer-report\n...\n- kind: prevent\n- kind: process",
-    good="detection: customer-report\n...\n- kind: prevent\n"
-    "- kind: detect   # page on the label failure rate per carrier",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def customer_report_without_detect_item(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     When customers are the monitoring, every customer affected before the report paid
     for the gap. A COE whose incident was detected by a customer report commits to at
@@ -32,5 +22,18 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             "add one so that monitoring finds it first next time",
             line,
             column,
-            "/incident/detection",
+            json_pointer(("incident", "detection")),
         )
+
+
+RULE = FileRule(
+    id="customer-report-detect",
+    summary="When a customer reported the incident, an action item (not `wont-do`) is of "
+    "kind `detect`.",
+    check=customer_report_without_detect_item,
+    level="warning",
+    category="practice",
+    bad_example="detection: customer-report\n...\n- kind: prevent\n- kind: process",
+    good_example="detection: customer-report\n...\n- kind: prevent\n"
+    "- kind: detect   # page on the label failure rate per carrier",
+)

@@ -1,18 +1,11 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
-from ..findings import Hit
-from ..registry import file_rule
+from ..findings import Hit, json_pointer
+from ..rule import Context, FileRule
 
 
-@file_rule(
-    "done-date",
-    "An action item has a `done` date exactly when its status is `done`.",
-    bad="status: open\ndone: 2026-03-10",
-    good="status: done\ndone: 2026-03-10",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def wrong_done_dates(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     The `done` date records when an item was completed; on-time completion is measured
     against it. A finished item without it cannot be measured, and an open item with it
@@ -26,7 +19,7 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 f"{item['id']} is done but has no `done` date: add `done: YYYY-MM-DD`",
                 line,
                 column,
-                f"/action_items/{index}/done",
+                json_pointer(("action_items", index, "done")),
             )
         elif status != "done" and done is not None:
             line, column = doc.position("action_items", index, "done")
@@ -35,5 +28,14 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 "set `status: done` or remove the date",
                 line,
                 column,
-                f"/action_items/{index}/done",
+                json_pointer(("action_items", index, "done")),
             )
+
+
+RULE = FileRule(
+    id="done-date",
+    summary="An action item has a `done` date exactly when its status is `done`.",
+    check=wrong_done_dates,
+    bad_example="status: open\ndone: 2026-03-10",
+    good_example="status: done\ndone: 2026-03-10",
+)

@@ -1,18 +1,13 @@
 import shlex
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
-from ..findings import Hit
+from ..findings import Hit, json_pointer
 from ..ids import format_id, ids_of_file, parse_id
-from ..registry import corpus_rule
+from ..rule import Context, CorpusRule
 
 
-@corpus_rule(
-    "duplicate-id",
-    "Each COE id is used by one file only (ids differing only in case count as equal).",
-)
-def check(docs: list[CoeDocument], context: Context) -> Iterator[tuple[CoeDocument, Hit]]:
+def duplicate_ids(docs: list[CoeDocument], context: Context) -> Iterator[tuple[CoeDocument, Hit]]:
     """
     Links, relations, action-item ids (`COE-ID/AI-N`) and the site's URLs all depend on
     ids being unique. Two files with the same id usually mean two pull requests that took
@@ -56,6 +51,13 @@ def check(docs: list[CoeDocument], context: Context) -> Iterator[tuple[CoeDocume
                 f"{original.position('id')[0]}: {fix}",
                 line,
                 column,
-                "/id",
+                json_pointer(("id",)),
             ),
         )
+
+
+RULE = CorpusRule(
+    id="duplicate-id",
+    summary="Each COE id is used by one file only (ids differing only in case count as equal).",
+    check=duplicate_ids,
+)

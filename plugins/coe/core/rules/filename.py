@@ -1,19 +1,11 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
-from ..findings import Hit
-from ..registry import file_rule
+from ..findings import Hit, json_pointer
+from ..rule import Context, FileRule
 
 
-@file_rule(
-    "filename",
-    "The file name begins with the COE's id.",
-    level="warning",
-    bad="coes/2026/checkout-outage.md",
-    good="coes/2026/COE-2026-007-checkout-outage.md",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def filename_without_id(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     Files named after their id sort in order, are easy to find from a link or a ticket,
     and make a renamed or copied COE with a stale id stand out in review.
@@ -26,5 +18,15 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             f"rename it to {coe_id}-<slug>.md",
             line,
             column,
-            "/id",
+            json_pointer(("id",)),
         )
+
+
+RULE = FileRule(
+    id="filename",
+    summary="The file name begins with the COE's id.",
+    check=filename_without_id,
+    level="warning",
+    bad_example="coes/2026/checkout-outage.md",
+    good_example="coes/2026/COE-2026-007-checkout-outage.md",
+)

@@ -1,10 +1,10 @@
 import re
 from collections.abc import Iterator
 
-from ..context import Context
+from ..body import Body
 from ..document import CoeDocument
 from ..findings import Hit
-from ..registry import file_rule
+from ..rule import BodyRule, Context
 
 _HALVE = re.compile(
     r"\bhalv(?:e|es|ed|ing)\b"
@@ -54,17 +54,7 @@ def _says_halved(text: str) -> bool:
 _TIMES = ("detection", "diagnosis", "mitigation")
 
 
-@file_rule(
-    "halve-time",
-    "The incident questions say how the time to detect, diagnose or mitigate could be halved.",
-    level="warning",
-    needs="body",
-    category="practice",
-    bad="### Detection\n\nThe alarm paged after 20 minutes. Detection could be faster.",
-    good="### Detection\n\nThe alarm paged after 20 minutes. A pool-wait alarm at 200 ms "
-    "would page within 5, cutting the time to detect by more than half.",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def no_halved_time(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hit]:
     """
     "Could we have been faster?" always gets a yes; "what would make it twice as fast?"
     gets a concrete change. Halving a time is a target big enough to need a different
@@ -73,11 +63,10 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     should say how its time could be halved ("halve", "half", "by 50%", "twice as fast",
     "cut ... in half", "from 40 minutes to 10", "in 5 minutes instead of 20" and the like).
     """
-    assert doc.body is not None
-    questions = doc.body.section("incident questions")
+    questions = body.section("incident questions")
     if questions is None:
         return
-    answers = [s for s in doc.body.subsections(questions) if s.key in _TIMES]
+    answers = [s for s in body.subsections(questions) if s.key in _TIMES]
     if answers and not any(_says_halved(section.text) for section in answers):
         yield Hit(
             "none of Detection, Diagnosis or Mitigation says how its time could be halved: "
@@ -85,3 +74,16 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             "minutes instead of 20'",
             questions.line,
         )
+
+
+RULE = BodyRule(
+    id="halve-time",
+    summary="The incident questions say how the time to detect, diagnose or mitigate could "
+    "be halved.",
+    check=no_halved_time,
+    level="warning",
+    category="practice",
+    bad_example="### Detection\n\nThe alarm paged after 20 minutes. Detection could be faster.",
+    good_example="### Detection\n\nThe alarm paged after 20 minutes. A pool-wait alarm at 200 ms "
+    "would page within 5, cutting the time to detect by more than half.",
+)

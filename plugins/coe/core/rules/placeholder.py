@@ -2,10 +2,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..context import Context
+from ..body import Body
 from ..document import CoeDocument
 from ..findings import Hit, json_pointer
-from ..registry import file_rule
+from ..rule import BodyRule, Context
 from ..scaffold import MARKER
 
 # A whole front-matter value that is a marker: `TODO`, or `TODO: what to write`.
@@ -29,14 +29,7 @@ def _in_code_span(line: str, column: int) -> bool:
     return line[:column].count("`") % 2 == 1
 
 
-@file_rule(
-    "placeholder",
-    "No `TODO:` placeholder is left in the front-matter or the body.",
-    needs="body",
-    bad='severity: "TODO: the severity, SEV1 (worst) to SEV5"',
-    good="severity: SEV2",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def placeholders_left(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hit]:
     """
     `coe new` writes `TODO: <what to write>` wherever the author has not supplied a value
     yet. Each marker left is reported with what to write there, so a half-finished COE
@@ -44,10 +37,9 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     or starts with `TODO:`; in the body, `TODO:` in upper case anywhere on a line counts,
     except in code blocks and code spans.
     """
-    assert doc.split is not None  # a body implies a split file
     # Both loops look for "TODO", so a part without the word (or, in the front-matter, an
     # escape that could spell it) is skipped.
-    yaml_text = doc.split.yaml_text
+    yaml_text = doc.split.yaml_text if doc.split is not None else ""
     if doc.data is not None and ("TODO" in yaml_text or "\\" in yaml_text):
         for path, value in _values(doc.data, ()):
             match = _VALUE.fullmatch(value)
@@ -57,10 +49,11 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             key = next((step for step in reversed(path) if isinstance(step, str)), "")
             what = (match["what"] or "").strip() or f"`{key}`"
             yield Hit(f"fill in {what}", line, column, json_pointer(path))
-    if "TODO" not in doc.split.body:
+    markdown, first_line = doc.body_source
+    if "TODO" not in markdown:
         return
     fence: str | None = None
-    for offset, text in enumerate(doc.split.body.split("\n")):
+    for offset, text in enumerate(markdown.split("\n")):
         opening = _FENCE.match(text)
         if fence is not None:
             if opening and opening["fence"][0] == fence[0] and len(opening["fence"]) >= len(fence):
@@ -74,7 +67,16 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 what = text[found.end() :].strip().removesuffix("-->").strip()
                 yield Hit(
                     f"fill in {what or 'this placeholder'}",
-                    doc.split.body_line + offset,
+                    first_line + offset,
                     found.start() + 1,
                 )
                 break
+
+
+RULE = BodyRule(
+    id="placeholder",
+    summary="No `TODO:` placeholder is left in the front-matter or the body.",
+    check=placeholders_left,
+    bad_example='severity: "TODO: the severity, SEV1 (worst) to SEV5"',
+    good_example="severity: SEV2",
+)

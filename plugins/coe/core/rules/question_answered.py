@@ -1,11 +1,10 @@
 import re
 from collections.abc import Iterator
 
-from ..body import INCIDENT_QUESTIONS
-from ..context import Context
+from ..body import INCIDENT_QUESTIONS, Body
 from ..document import CoeDocument
 from ..findings import Hit
-from ..registry import file_rule
+from ..rule import BodyRule, Context
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _ASK = {
@@ -16,30 +15,31 @@ _ASK = {
 }
 
 
-@file_rule(
-    "question-answered",
-    "`### Detection`, `### Diagnosis`, `### Mitigation` and `### Prevention` are answered.",
-    level="warning",
-    needs="body",
-    category="practice",
-    bad="### Detection\n\n<!-- TODO -->\n\n### Diagnosis",
-    good="### Detection\n\nThe 5xx alarm paged the on-call engineer 16 minutes after the "
-    "deploy.\n\n### Diagnosis",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def unanswered_questions(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hit]:
     """
     The incident questions are where the analysis happens: how the team found out,
     found the cause, and stopped the impact, and what would have prevented it. A
     heading left empty, or holding only a template's HTML comment, means the question
     was never asked, and reviewers would have to ask it.
     """
-    assert doc.body is not None
-    questions = doc.body.section("incident questions")
+    questions = body.section("incident questions")
     if questions is None:
         return
-    for section in doc.body.subsections(questions):
+    for section in body.subsections(questions):
         if section.key in INCIDENT_QUESTIONS and not _COMMENT.sub("", section.text).strip():
             yield Hit(
                 f"`### {section.title}` is empty: say {_ASK[section.key]}",
                 section.line,
             )
+
+
+RULE = BodyRule(
+    id="question-answered",
+    summary="`### Detection`, `### Diagnosis`, `### Mitigation` and `### Prevention` are answered.",
+    check=unanswered_questions,
+    level="warning",
+    category="practice",
+    bad_example="### Detection\n\n<!-- TODO -->\n\n### Diagnosis",
+    good_example="### Detection\n\nThe 5xx alarm paged the on-call engineer 16 minutes after the "
+    "deploy.\n\n### Diagnosis",
+)

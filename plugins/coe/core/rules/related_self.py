@@ -1,19 +1,12 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
-from ..findings import Hit
-from ..registry import file_rule
+from ..findings import Hit, json_pointer
 from ..relations import related_id
+from ..rule import Context, FileRule
 
 
-@file_rule(
-    "related-self",
-    "A COE does not list itself under `related`.",
-    bad="id: COE-2026-004\nrelated:\n  - COE-2026-004",
-    good="id: COE-2026-004\nrelated:\n  - COE-2025-014",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def relations_to_self(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     A relation to itself says nothing and would show the COE as its own backlink;
     it is usually a copy-paste slip for the id of an earlier incident.
@@ -27,5 +20,14 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 f"relates to itself ({target}): name the other COE",
                 line,
                 column,
-                f"/related/{index}",
+                json_pointer(("related", index)),
             )
+
+
+RULE = FileRule(
+    id="related-self",
+    summary="A COE does not list itself under `related`.",
+    check=relations_to_self,
+    bad_example="id: COE-2026-004\nrelated:\n  - COE-2026-004",
+    good_example="id: COE-2026-004\nrelated:\n  - COE-2025-014",
+)

@@ -1,19 +1,14 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
-from ..findings import Hit
-from ..registry import corpus_rule
+from ..findings import Hit, json_pointer
 from ..relations import related_id
+from ..rule import Context, CorpusRule
 
 
-@corpus_rule(
-    "related-unknown",
-    "Every COE id under `related` exists in the repository.",
-    bad="related:\n  - COE-2019-999   # no such COE",
-    good="related:\n  - COE-2025-014",
-)
-def check(docs: list[CoeDocument], context: Context) -> Iterator[tuple[CoeDocument, Hit]]:
+def relations_to_unknown_coes(
+    docs: list[CoeDocument], context: Context
+) -> Iterator[tuple[CoeDocument, Hit]]:
     """
     A relation to a missing COE is a dead link on the site and a hole in the series of
     related incidents; it usually means a typo in the id or a COE not yet merged.
@@ -33,6 +28,15 @@ def check(docs: list[CoeDocument], context: Context) -> Iterator[tuple[CoeDocume
                         f"related COE {target} does not exist in this repository",
                         line,
                         column,
-                        f"/related/{index}",
+                        json_pointer(("related", index)),
                     ),
                 )
+
+
+RULE = CorpusRule(
+    id="related-unknown",
+    summary="Every COE id under `related` exists in the repository.",
+    check=relations_to_unknown_coes,
+    bad_example="related:\n  - COE-2019-999   # no such COE",
+    good_example="related:\n  - COE-2025-014",
+)

@@ -1,11 +1,11 @@
 import re
 from collections.abc import Iterator
 
-from ..context import Context
+from ..body import Body
 from ..document import CoeDocument
 from ..findings import Hit
 from ..prose import scan
-from ..registry import file_rule
+from ..rule import BodyRule, Context
 
 # A quantity is a token of digits (with "," or "." inside it, or a "%" after it); dates,
 # times and tokens mixing letters and digits (SEV2, COE-2026-001, 5xx, HTTP/2) are not.
@@ -31,17 +31,7 @@ _IMPACT_WORDS = re.compile(
 )
 
 
-@file_rule(
-    "summary-impact",
-    "`## Incident summary` is written, and says what the impact was.",
-    level="warning",
-    needs="body",
-    category="practice",
-    bad="## Incident summary\n\nA config change caused errors. It was rolled back.",
-    good="## Incident summary\n\nFor 40 minutes 1,200 merchants could not print labels: "
-    "a config change shrank the database pool from 50 to 5 connections. ...",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def summary_without_impact(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hit]:
     """
     The summary is read first and often alone, forwarded to people who will read
     nothing else. It has to stand by itself: who was affected and how badly, for how
@@ -49,8 +39,7 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     the section most often left as a placeholder. It must at least state the impact,
     with a number or in terms of the customers, requests or orders affected.
     """
-    assert doc.body is not None
-    section = doc.body.section("incident summary")
+    section = body.section("incident summary")
     if section is None:
         return
     text = scan(section.text).text
@@ -66,3 +55,15 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             "much, e.g. '1,200 merchants could not print labels for 40 minutes'",
             section.line,
         )
+
+
+RULE = BodyRule(
+    id="summary-impact",
+    summary="`## Incident summary` is written, and says what the impact was.",
+    check=summary_without_impact,
+    level="warning",
+    category="practice",
+    bad_example="## Incident summary\n\nA config change caused errors. It was rolled back.",
+    good_example="## Incident summary\n\nFor 40 minutes 1,200 merchants could not print labels: "
+    "a config change shrank the database pool from 50 to 5 connections. ...",
+)

@@ -1,22 +1,13 @@
 from collections.abc import Iterator
 
-from ..context import Context
+from ..body import Body
 from ..document import CoeDocument
 from ..findings import Hit
-from ..registry import file_rule
+from ..rule import BodyRule, Context
 from ..suppress import suppressions
 
 
-@file_rule(
-    "suppression",
-    "Every `coe-ignore` comment names known, suppressible rules and gives a reason.",
-    level="warning",
-    needs="body",
-    category="practice",
-    bad="<!-- coe-ignore timeline-gap -->",
-    good="<!-- coe-ignore timeline-gap: the logs for 14:00-15:00 were lost with the node -->",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def bad_suppressions(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hit]:
     """
     A finding can be silenced for one COE with an HTML comment in the body,
     `<!-- coe-ignore RULE-ID[, RULE-ID...]: reason -->`. The site lists every suppression
@@ -26,6 +17,18 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     format contract that is an error by default: a file that breaks the contract must be
     fixed, not excused. This rule's own findings cannot be suppressed.
     """
-    for suppression in suppressions(doc):
+    for suppression in suppressions(doc, context.silenceable):
         for problem in suppression.problems:
             yield Hit(problem, suppression.line, suppression.column)
+
+
+RULE = BodyRule(
+    id="suppression",
+    summary="Every `coe-ignore` comment names known, suppressible rules and gives a reason.",
+    check=bad_suppressions,
+    level="warning",
+    category="practice",
+    bad_example="<!-- coe-ignore timeline-gap -->",
+    good_example="<!-- coe-ignore timeline-gap: the logs for 14:00-15:00 were lost with the "
+    "node -->",
+)

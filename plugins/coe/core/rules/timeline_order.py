@@ -1,28 +1,19 @@
 from collections.abc import Iterator
 
-from ..body import TimelineEntry
-from ..context import Context
+from ..body import Body, TimelineEntry
 from ..document import CoeDocument
 from ..findings import Hit
-from ..registry import file_rule
+from ..rule import BodyRule, Context
 
 
-@file_rule(
-    "timeline-order",
-    "Timeline entries are in chronological order.",
-    needs="body",
-    bad="- 2026-03-02 14:40 UTC - Rollback.\n- 2026-03-02 14:05 UTC - Deploy.",
-    good="- 2026-03-02 14:05 UTC - Deploy.\n- 2026-03-02 14:40 UTC - Rollback.",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def entries_out_of_order(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hit]:
     """
     A timeline is read top to bottom as the story of the incident; an entry out of
     order is usually a wrong time or zone. Equal times are fine. Entries in different
     zones are compared as instants.
     """
-    assert doc.body is not None
     latest: TimelineEntry | None = None
-    for entry in doc.body.timeline:
+    for entry in body.timeline:
         if entry.time is None:
             continue
         if latest is not None and latest.time is not None and entry.time < latest.time:
@@ -33,3 +24,12 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             )
         else:
             latest = entry
+
+
+RULE = BodyRule(
+    id="timeline-order",
+    summary="Timeline entries are in chronological order.",
+    check=entries_out_of_order,
+    bad_example="- 2026-03-02 14:40 UTC - Rollback.\n- 2026-03-02 14:05 UTC - Deploy.",
+    good_example="- 2026-03-02 14:05 UTC - Deploy.\n- 2026-03-02 14:40 UTC - Rollback.",
+)

@@ -1,9 +1,8 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
 from ..findings import Hit
-from ..registry import file_rule
+from ..rule import Context, FileRule
 from ..timeutil import parse_datetime
 
 _WHAT = {
@@ -12,19 +11,7 @@ _WHAT = {
 }
 
 
-@file_rule(
-    "timeline-span",
-    "`incident.detected` and `incident.mitigated` fall within the timeline.",
-    level="warning",
-    category="practice",
-    bad="- 2026-03-02 14:05 UTC - Deploy 4812 starts.\n"
-    "- 2026-03-02 14:40 UTC - Rollback started.\n\n"
-    "<!-- incident.mitigated: 2026-03-02T15:10:00Z, after the last entry -->",
-    good="- 2026-03-02 14:05 UTC - Deploy 4812 starts.\n"
-    "- 2026-03-02 14:40 UTC - Rollback started.\n"
-    "- 2026-03-02 15:10 UTC - Error rate back to baseline; impact ends.",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def timeline_not_spanning_incident(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     Detection and mitigation are the two moments every reader looks for, and the
     durations on the site are counted to them. When the timeline stops before
@@ -53,3 +40,18 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 f"entry ({last[0]:%Y-%m-%d %H:%M %Z}): add an entry for {what}",
                 last[1],
             )
+
+
+RULE = FileRule(
+    id="timeline-span",
+    summary="`incident.detected` and `incident.mitigated` fall within the timeline.",
+    check=timeline_not_spanning_incident,
+    level="warning",
+    category="practice",
+    bad_example="- 2026-03-02 14:05 UTC - Deploy 4812 starts.\n"
+    "- 2026-03-02 14:40 UTC - Rollback started.\n\n"
+    "<!-- incident.mitigated: 2026-03-02T15:10:00Z, after the last entry -->",
+    good_example="- 2026-03-02 14:05 UTC - Deploy 4812 starts.\n"
+    "- 2026-03-02 14:40 UTC - Rollback started.\n"
+    "- 2026-03-02 15:10 UTC - Error rate back to baseline; impact ends.",
+)

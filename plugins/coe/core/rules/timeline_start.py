@@ -1,23 +1,12 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
 from ..findings import Hit
-from ..registry import file_rule
+from ..rule import Context, FileRule
 from ..timeutil import parse_datetime
 
 
-@file_rule(
-    "timeline-start",
-    "The timeline starts at or before `incident.started`: with the trigger, not the page.",
-    level="warning",
-    category="practice",
-    bad="- 2026-03-02 14:21 UTC - The 5xx alarm pages the on-call engineer.\n\n"
-    "<!-- incident.started: 2026-03-02T14:05:00Z, before the first entry -->",
-    good="- 2026-03-02 14:05 UTC - Deploy 4812 pushes the new rate-limit config.\n"
-    "- 2026-03-02 14:21 UTC - The 5xx alarm pages the on-call engineer.",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def timeline_starting_late(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     The story of an incident begins with what set it off (a deploy, a config push, an
     expiring certificate), which is usually well before anyone was paged. A timeline
@@ -35,3 +24,16 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             "incident, not with the page",
             first.line,
         )
+
+
+RULE = FileRule(
+    id="timeline-start",
+    summary="The timeline starts at or before `incident.started`: with the trigger, not the page.",
+    check=timeline_starting_late,
+    level="warning",
+    category="practice",
+    bad_example="- 2026-03-02 14:21 UTC - The 5xx alarm pages the on-call engineer.\n\n"
+    "<!-- incident.started: 2026-03-02T14:05:00Z, before the first entry -->",
+    good_example="- 2026-03-02 14:05 UTC - Deploy 4812 pushes the new rate-limit config.\n"
+    "- 2026-03-02 14:21 UTC - The 5xx alarm pages the on-call engineer.",
+)

@@ -1,10 +1,10 @@
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from ..context import Context
+from ..body import Body
 from ..document import CoeDocument
 from ..findings import Hit
-from ..registry import file_rule
+from ..rule import BodyRule, Context
 
 
 def _zone(time: datetime) -> str:
@@ -16,18 +16,7 @@ def _zone(time: datetime) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-@file_rule(
-    "timeline-zone",
-    "Every timeline entry is in one time zone, and that zone is UTC.",
-    level="warning",
-    needs="body",
-    category="practice",
-    bad="- 2026-03-02 14:05 UTC - Deploy 4812 starts.\n"
-    "- 2026-03-02 16:21+02:00 - The 5xx alarm pages the on-call engineer.",
-    good="- 2026-03-02 14:05 UTC - Deploy 4812 starts.\n"
-    "- 2026-03-02 14:21 UTC - The 5xx alarm pages the on-call engineer.",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def entries_without_zone(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hit]:
     """
     A reader should be able to subtract any two times in the timeline in their head.
     Mixing zones, or writing local time, makes every gap and duration a small
@@ -36,10 +25,9 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     UTC. The first entry in another zone is reported, and the first entry whose zone
     differs from the first entry's.
     """
-    assert doc.body is not None
     first: tuple[int, str] | None = None
     mixed_seen = other_seen = False
-    for entry in doc.body.timeline:
+    for entry in body.timeline:
         if entry.time is None:
             continue
         zone = _zone(entry.time)
@@ -55,3 +43,16 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
         else:
             continue
         yield Hit(f"timeline entry {problem}: write every time in UTC", entry.line)
+
+
+RULE = BodyRule(
+    id="timeline-zone",
+    summary="Every timeline entry is in one time zone, and that zone is UTC.",
+    check=entries_without_zone,
+    level="warning",
+    category="practice",
+    bad_example="- 2026-03-02 14:05 UTC - Deploy 4812 starts.\n"
+    "- 2026-03-02 16:21+02:00 - The 5xx alarm pages the on-call engineer.",
+    good_example="- 2026-03-02 14:05 UTC - Deploy 4812 starts.\n"
+    "- 2026-03-02 14:21 UTC - The 5xx alarm pages the on-call engineer.",
+)

@@ -1,22 +1,11 @@
 from collections.abc import Iterator
 
-from ..context import Context
 from ..document import CoeDocument
 from ..findings import Hit
-from ..registry import file_rule
+from ..rule import Context, FileRule
 
 
-@file_rule(
-    "whys-addressed",
-    "When action items use `addresses`, every why is addressed by at least one item.",
-    level="warning",
-    category="practice",
-    bad="action_items:\n  - id: AI-1\n    addresses: [1, 2, 3]\n  - id: AI-2\n"
-    "    addresses: [4]   # and nothing addresses why 5 of 5",
-    good="action_items:\n  - id: AI-1\n    addresses: [1, 2, 3]\n  - id: AI-2\n"
-    "    addresses: [4, 5]",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def unaddressed_whys(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     Each why names a cause, and each cause left standing is a way for the incident to
     come back. Once a COE maps its action items to the whys they remediate (with
@@ -35,3 +24,16 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
                 f"this cause, or add {why.number} to the `addresses` of one that remediates it",
                 why.line,
             )
+
+
+RULE = FileRule(
+    id="whys-addressed",
+    summary="When action items use `addresses`, every why is addressed by at least one item.",
+    check=unaddressed_whys,
+    level="warning",
+    category="practice",
+    bad_example="action_items:\n  - id: AI-1\n    addresses: [1, 2, 3]\n  - id: AI-2\n"
+    "    addresses: [4]   # and nothing addresses why 5 of 5",
+    good_example="action_items:\n  - id: AI-1\n    addresses: [1, 2, 3]\n  - id: AI-2\n"
+    "    addresses: [4, 5]",
+)

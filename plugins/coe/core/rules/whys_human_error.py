@@ -1,10 +1,10 @@
 import re
 from collections.abc import Iterator
 
-from ..context import Context
+from ..body import Body
 from ..document import CoeDocument
 from ..findings import Hit
-from ..registry import file_rule
+from ..rule import BodyRule, Context
 
 _HUMAN_ERROR = re.compile(
     r"\b(?:"
@@ -32,20 +32,7 @@ def _answer(text: str) -> str:
     return text
 
 
-@file_rule(
-    "whys-human-error",
-    "The last why does not stop at human error: it asks why the error was possible.",
-    level="warning",
-    needs="body",
-    category="practice",
-    bad="## Five whys\n...\n5. Why was the pool size wrong? The engineer made a typo in the "
-    "config.",
-    good="## Five whys\n...\n5. Why was the pool size wrong? The engineer made a typo in the "
-    "config.\n"
-    "6. Why could a typo reach production? The config schema has no bounds for pool "
-    "sizes and no review compares them with peak concurrency.",
-)
-def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
+def whys_ending_in_human_error(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hit]:
     """
     People slip: they mistype, forget a step, miss an alert. That is a fact about
     people, not a cause that an action item can remove. When the chain of whys ends at
@@ -56,10 +43,9 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     what was missing ("no check", "nothing validated", "without review") has gone
     past the slip.
     """
-    assert doc.body is not None
-    if not doc.body.whys:
+    if not body.whys:
         return
-    last = doc.body.whys[-1]
+    last = body.whys[-1]
     answer = _answer(last.text)
     found = _HUMAN_ERROR.search(answer)
     if found and not _MECHANISM.search(_HUMAN_ERROR.sub(" ", answer)):
@@ -69,3 +55,18 @@ def check(doc: CoeDocument, context: Context) -> Iterator[Hit]:
             "the value without a bounds check'",
             last.line,
         )
+
+
+RULE = BodyRule(
+    id="whys-human-error",
+    summary="The last why does not stop at human error: it asks why the error was possible.",
+    check=whys_ending_in_human_error,
+    level="warning",
+    category="practice",
+    bad_example="## Five whys\n...\n5. Why was the pool size wrong? The engineer made a typo "
+    "in the config.",
+    good_example="## Five whys\n...\n5. Why was the pool size wrong? The engineer made a typo "
+    "in the config.\n"
+    "6. Why could a typo reach production? The config schema has no bounds for pool "
+    "sizes and no review compares them with peak concurrency.",
+)
