@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core.config import find_mkdocs_yml, load_config
+from ..core.config import load_config
 from ..core.errors import ConfigError
 from ..core.ids import GitUnavailable, IdScan, scan_git
-from ..core.renumber import RenumberError, apply, diff, markdown_extensions, plan
+from ..core.renumber import RenumberError, apply, diff, plan
+from ..site.autolink import linked_ids
 
 
 def register(commands: Any) -> None:
@@ -66,7 +67,6 @@ def run(args: argparse.Namespace) -> int:
             "ids on other branches are not seen",
             file=sys.stderr,
         )
-    mkdocs_yml = args.config_file or find_mkdocs_yml(Path.cwd())
     try:
         result = plan(
             config.coes_dir,
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             new_id,
             only=args.file,
             taken_elsewhere=branches.places,
-            extensions=markdown_extensions(mkdocs_yml),
+            site_links=linked_ids,
             shown=_shown,
         )
     except RenumberError as exc:

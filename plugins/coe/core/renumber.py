@@ -35,9 +35,7 @@ from .ids import ID, Key, parse_id, scan_working_tree
 _LINE_END = re.compile(r"\r\n|\r|\n")
 # The site's pattern for an id in text (see coe.site.autolink): not inside a longer word.
 _MENTION = re.compile(r"(?<![\w/-])COE-[0-9]{4}-[0-9]{3,}(?![\w-])")
-_LINKED = re.compile(r'<a class="coe-autolink" href="#">(COE-[0-9]{4}-[0-9]+)</a>')
 # What MkDocs enables whatever mkdocs.yml says.
-_MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")
 
 
 class RenumberError(Exception):
@@ -156,74 +154,18 @@ def _front_matter(parts: _Parts, old_id: str) -> _FrontMatter:
 # ---------------------------------------------------------------------------- mentions
 
 
-def markdown_extensions(mkdocs_yml: Path | None) -> list[Any]:
-    """The Markdown extensions the site renders COEs with: MkDocs' own and those named
-    in ``mkdocs.yml`` (with their options; ones that cannot be loaded are left out)."""
-    import markdown  # type: ignore[import-untyped]
-
-    configured: list[Any] = []
-    if mkdocs_yml is not None:
-        try:
-            data = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            data = None
-        listed = data.get("markdown_extensions") if isinstance(data, dict) else None
-        if isinstance(listed, dict):
-            listed = [{k: v} for k, v in listed.items()]
-        configured = listed if isinstance(listed, list) else []
-    names: dict[str, dict[str, Any]] = {name: {} for name in _MKDOCS_EXTENSIONS}
-    for entry in configured:
-        if isinstance(entry, str):
-            names[entry] = {}
-        elif isinstance(entry, dict) and len(entry) == 1:
-            name, options = next(iter(entry.items()))
-            if isinstance(name, str):
-                names[name] = options if isinstance(options, dict) else {}
-    extensions: list[Any] = []
-    for name, options in names.items():
-        try:  # a trial instance: an extension that fails here would fail the site too
-            markdown.Markdown(extensions=[name], extension_configs={name: options})
-        except Exception:  # any error means "not usable here"
-            continue
-        extensions.append((name, options))
-    return extensions
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose ``!ENV`` and ``!!python/name:`` tags are not evaluated."""
-
-
-def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
-    return None
-
-
-_TolerantLoader.add_multi_constructor("!", _ignore_tag)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
-
-
-def _renderer(extensions: list[Any]) -> Callable[[str], str]:
-    import markdown
-
-    md = markdown.Markdown(
-        extensions=[name for name, _ in extensions],
-        extension_configs={name: options for name, options in extensions},
-    )
-
-    def render(text: str) -> str:
-        md.reset()
-        return str(md.convert(text))
-
-    return render
+# What the site links in a body: the ids among ``candidates`` that a COE page whose body
+# is the given Markdown links (the CLI passes the site's renderer; the core does not
+# render pages).
+SiteLinks = Callable[[str, frozenset[str]], set[str]]
 
 
 def _mentions(
-    body: str, old_id: str, render: Callable[[str], str]
+    body: str, old_id: str, site_links: SiteLinks
 ) -> tuple[list[tuple[int, int]], list[int]]:
     """The spans of ``old_id`` in ``body`` that the site links, and the offsets of those
     it does not. Each occurrence is swapped for a distinct marker id of the same shape
     (so the Markdown structure is unchanged); the markers the site links are mentions."""
-    from ..site.autolink import link_ids
-
     found = [m for m in _MENTION.finditer(body) if m[0] == old_id]
     if not found:
         return [], []
@@ -235,10 +177,7 @@ def _mentions(
         pieces += [body[position : match.start()], marker]
         position = match.end()
     pieces.append(body[position:])
-    known = set(markers)
-    linked = set(
-        _LINKED.findall(link_ids(render("".join(pieces)), lambda i: "#" if i in known else None))
-    )
+    linked = site_links("".join(pieces), frozenset(markers))
     spans = [m.span() for m, marker in zip(found, markers, strict=True) if marker in linked]
     others = [m.start() for m, marker in zip(found, markers, strict=True) if marker not in linked]
     return spans, others
@@ -282,30 +221,10 @@ def check_ids(old_id: str, new_id: str) -> tuple[Key, Key]:
     return old_key, new_key
 
 
-def plan(
-    coes_dir: Path,
-    old_id: str,
-    new_id: str,
-    *,
-    only: Path | None = None,
-    taken_elsewhere: dict[Key, str] | None = None,
-    extensions: list[Any] | None = None,
-    shown: Callable[[Path], str] = str,
-) -> Plan:
-    """What renumbering ``old_id`` to ``new_id`` changes. ``only`` picks the file when
-    two COEs share ``old_id``; ``taken_elsewhere`` are ids used on other branches.
-    Raises :class:`RenumberError` when it must not be done."""
-    old_key, new_key = check_ids(old_id, new_id)
-    if only is not None:
-        only = Path(os.path.normpath(only.absolute()))
-    taken = scan_working_tree(coes_dir).places
-    if new_key in taken:
-        raise RenumberError(f"{new_id} is already used by {taken[new_key]}")
-    if taken_elsewhere and new_key in taken_elsewhere:
-        raise RenumberError(
-            f"{new_id} is already used by {taken_elsewhere[new_key]}: choose an id no branch uses"
-        )
-
+def _texts_naming(
+    coes_dir: Path, old_id: str, only: Path | None, shown: Callable[[Path], str]
+) -> dict[Path, str]:
+    """The text of every COE file that names ``old_id`` anywhere."""
     texts: dict[Path, str] = {}
     for path in discover([coes_dir]):
         if path.is_symlink():
@@ -324,7 +243,60 @@ def plan(
             raise RenumberError(
                 f"{shown(path)} names {old_id} but is not UTF-8 text: fix it first"
             ) from exc
+    return texts
 
+
+def _spans(
+    text: str,
+    parts: _Parts | None,
+    front: _FrontMatter | None,
+    old_id: str,
+    owner: bool,
+    site_links: SiteLinks,
+) -> tuple[list[tuple[int, int]], list[int]]:
+    """In one file: the spans of ``old_id`` to rewrite, and the offsets of those left."""
+    if parts is None or front is None:  # not a COE: nothing there is rewritten
+        return [], [m.start() for m in ID.finditer(text) if m[0] == old_id]
+    spans = list(front.related_spans)
+    if owner and front.id_span is not None:
+        spans.append(front.id_span)
+    written = {start for start, _ in spans}
+    others = [
+        m.start()
+        for m in ID.finditer(text, parts.yaml_start, parts.yaml_end)
+        if m[0] == old_id and m.start() not in written
+    ]
+    linked, unlinked = _mentions(text[parts.body_start :], old_id, site_links)
+    spans += [(parts.body_start + s, parts.body_start + e) for s, e in linked]
+    others += [parts.body_start + offset for offset in unlinked]
+    return spans, others
+
+
+def plan(
+    coes_dir: Path,
+    old_id: str,
+    new_id: str,
+    *,
+    only: Path | None = None,
+    taken_elsewhere: dict[Key, str] | None = None,
+    site_links: SiteLinks,
+    shown: Callable[[Path], str] = str,
+) -> Plan:
+    """What renumbering ``old_id`` to ``new_id`` changes. ``only`` picks the file when
+    two COEs share ``old_id``; ``taken_elsewhere`` are ids used on other branches.
+    Raises :class:`RenumberError` when it must not be done."""
+    old_key, new_key = check_ids(old_id, new_id)
+    if only is not None:
+        only = Path(os.path.normpath(only.absolute()))
+    taken = scan_working_tree(coes_dir).places
+    if new_key in taken:
+        raise RenumberError(f"{new_id} is already used by {taken[new_key]}")
+    if taken_elsewhere and new_key in taken_elsewhere:
+        raise RenumberError(
+            f"{new_id} is already used by {taken_elsewhere[new_key]}: choose an id no branch uses"
+        )
+
+    texts = _texts_naming(coes_dir, old_id, only, shown)
     parsed = {path: _split(text) for path, text in texts.items()}
     fronts = {
         path: _front_matter(parts, old_id) for path, parts in parsed.items() if parts is not None
@@ -360,37 +332,19 @@ def plan(
             f"only {shown(owner)} changes: relations and mentions of {old_id} elsewhere "
             "keep pointing at the COE that keeps it"
         )
-    render = _renderer(extensions if extensions is not None else markdown_extensions(None))
     for path in targets:
-        text, parts = texts[path], parsed[path]
-        spans: list[tuple[int, int]] = []
-        others: list[int] = []
-        if parts is None:  # not a COE: nothing there is rewritten
-            others += [m.start() for m in ID.finditer(text) if m[0] == old_id]
-        else:
-            front = fronts[path]
-            spans += front.related_spans
-            if path == owner and front.id_span is not None:
-                spans.append(front.id_span)
-            written = {start for start, _ in spans}
-            others += [
-                m.start()
-                for m in ID.finditer(text, parts.yaml_start, parts.yaml_end)
-                if m[0] == old_id and m.start() not in written
-            ]
-            linked, unlinked = _mentions(text[parts.body_start :], old_id, render)
-            spans += [(parts.body_start + s, parts.body_start + e) for s, e in linked]
-            others += [parts.body_start + offset for offset in unlinked]
+        new_path = _renamed(path, old_id, new_id, old_key, new_key) if path == owner else path
+        spans, others = _spans(
+            texts[path], parsed[path], fronts.get(path), old_id, path == owner, site_links
+        )
         result.left_alone += [
-            f"{shown(path)}:{_line_of(text, offset)}: left as it is "
+            f"{shown(path)}:{_line_of(texts[path], offset)}: left as it is "
             "(not a field that names a COE, nor a mention the site links)"
             for offset in sorted(others)
         ]
-        new_path = _renamed(path, old_id, new_id, old_key, new_key) if path == owner else path
         if spans or new_path != path:
-            result.changes.append(
-                FileChange(path, new_path, text, _replace(text, spans, new_id), len(spans))
-            )
+            new_text = _replace(texts[path], spans, new_id)
+            result.changes.append(FileChange(path, new_path, texts[path], new_text, len(spans)))
     for change in result.changes:
         if change.new_path != change.path and os.path.lexists(change.new_path):
             raise RenumberError(f"{shown(change.new_path)} already exists")

@@ -54,3 +54,16 @@ def link_ids(content: str, url_for: Callable[[str], str | None]) -> str:
         position = match.end()
     out.append(content[position:])
     return "".join(out)
+
+
+_LINKED = re.compile(r'<a class="coe-autolink" href="#">(COE-[0-9]{4}-[0-9]+)</a>')
+
+
+def linked_ids(markdown: str, candidates: frozenset[str]) -> set[str]:
+    """The ids among ``candidates`` that a COE page links when its body is ``markdown``:
+    rendered as the site renders bodies, then linked as the site links ids."""
+    from .render import render_body  # the renderer's parsers load only when needed
+
+    html = render_body(markdown).html
+    linked = link_ids(html, lambda coe_id: "#" if coe_id in candidates else None)
+    return set(_LINKED.findall(linked)) & candidates
