@@ -20,12 +20,15 @@ import pytest
 from coe.cli import similar as similar_cli
 from coe.core.index import Index
 from coe.core.similar import (
+    MODERATE,
+    STRONG,
     CoeText,
     SimilarityModel,
     markdown_escape,
     similar_index,
     similar_to,
     stem,
+    strength_of,
     text_of,
     words,
 )
@@ -153,11 +156,32 @@ def test_suggestions_are_sorted_bounded_and_never_the_coe_itself(index: Index) -
 def test_reasons_name_shared_services_and_terms(index: Index) -> None:
     found = similar_index(index.entries)
     (pool,) = [s for s in found["COE-2026-102"] if s.coe == "COE-2026-103"]
-    assert pool.reason.startswith("shared services: label-service; ")
+    assert pool.services == ("label-service",)
+    assert "; shared services: label-service; " in pool.reason
     assert "shared terms: " in pool.reason
     terms = pool.reason.split("shared terms: ")[1].split(", ")
+    assert list(pool.terms) == terms
     assert 1 <= len(terms) <= 3
     assert "label" not in terms  # already said by the shared service
+
+
+def test_reasons_name_the_shared_failure_mode(index: Index) -> None:
+    """The two retry-storm COEs share few words; the failure mode is what they share."""
+    found = similar_index(index.entries)
+    for suggestion in found["COE-2026-102"]:
+        assert suggestion.reason.startswith(("same failure mode: ", "shared "))
+    (pool,) = [s for s in found["COE-2026-102"] if s.coe == "COE-2026-103"]
+    assert pool.reason.startswith("same failure mode: ")
+    assert pool.modes and pool.reason.startswith("same failure mode: " + ", ".join(pool.modes))
+
+
+def test_strength_follows_the_score(index: Index) -> None:
+    for suggestions in similar_index(index.entries).values():
+        for s in suggestions:
+            assert s.strength == strength_of(s.score)
+    assert strength_of(STRONG) == "strong"
+    assert strength_of(MODERATE) == "moderate"
+    assert strength_of(MODERATE - 0.01) == "weak"
 
 
 def test_related_coes_are_excluded_either_way(tmp_path: Path) -> None:
@@ -243,7 +267,9 @@ def test_cli_for_a_new_file(
     bullets = [line for line in lines if line.startswith("- ")]
     assert 1 <= len(bullets) <= 5
     assert bullets[0].startswith("- **COE-2026-106**: Delivery emails delayed by hours")
-    assert "(shared services: notifications" in bullets[0]
+    # The strength, the score and the reason, in one parenthesis.
+    strength = r" \((strong|moderate|weak), [01]\.[0-9]{2}: "
+    assert re.search(strength + ".*shared services: notif", bullets[0])
 
 
 def test_cli_for_a_file_in_the_folder_with_links(

@@ -14,7 +14,9 @@ is only impact (and the impact summary and section are not read for modes at all
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -393,24 +395,47 @@ BY_KEY: dict[str, FailureMode] = {mode.key: mode for mode in MODES}
 @dataclass(frozen=True, slots=True)
 class ModeIndex:
     """The cues of ``MODES`` as stemmed terms: single terms, and phrases of two or three
-    terms looked up only where their first term occurs."""
+    terms found by one regular expression over the terms joined by spaces (a scan in C:
+    this runs over every field of every COE)."""
 
     singles: dict[str, tuple[str, ...]]
-    phrases: dict[tuple[str, ...], tuple[str, ...]]
+    phrases: dict[str, tuple[str, ...]]
     starts: frozenset[str]
+    pattern: re.Pattern[str] | None
 
-    def find(self, terms: Sequence[str]) -> dict[str, int]:
-        """How many cues of each mode appear in ``terms`` (every word, stemmed, in order)."""
+    def find(self, terms: Sequence[str], counts: Mapping[str, int] | None = None) -> dict[str, int]:
+        """How many cues of each mode appear in ``terms`` (every word, stemmed, in order);
+        ``counts``, when given, is ``Counter(terms)``."""
         found: dict[str, int] = {}
-        singles, phrases, starts = self.singles, self.phrases, self.starts
-        for position, term in enumerate(terms):
-            for key in singles.get(term, ()):
-                found[key] = found.get(key, 0) + 1
-            if term in starts:
-                for length in (2, 3):
-                    for key in phrases.get(tuple(terms[position : position + length]), ()):
-                        found[key] = found.get(key, 0) + 1
+        if counts is None:
+            counts = Counter(terms)
+        singles = self.singles
+        for term in counts.keys() & singles.keys():
+            for key in singles[term]:
+                found[key] = found.get(key, 0) + counts[term]
+        if self.pattern is not None and not self.starts.isdisjoint(counts):
+            for match in self.pattern.finditer(f" {' '.join(terms)} "):
+                for key in self.phrases[match.group(1)]:
+                    found[key] = found.get(key, 0) + 1
         return found
+
+
+def _trie(phrases: list[list[str]]) -> str:
+    """A regular expression matching any of ``phrases`` (lists of words joined by single
+    spaces), longest first, written as a trie."""
+    groups: dict[str, list[list[str]]] = {}
+    for words in phrases:
+        groups.setdefault(words[0], []).append(words[1:])
+    branches: list[str] = []
+    for first in sorted(groups, key=lambda w: (-len(w), w)):
+        rests = [rest for rest in groups[first] if rest]
+        ends = len(rests) < len(groups[first])
+        branch = re.escape(first)
+        if rests:
+            tail = " (?:" + _trie(rests) + ")"
+            branch += f"(?:{tail})?" if ends else tail
+        branches.append(branch)
+    return "|".join(branches)
 
 
 def compile_modes(
@@ -420,21 +445,26 @@ def compile_modes(
     terms, stop words kept ("at once" needs both). Cues of more than three terms are cut
     to three."""
     singles: dict[str, list[str]] = {}
-    phrases: dict[tuple[str, ...], list[str]] = {}
+    phrases: dict[str, list[str]] = {}
     for mode in modes:
         for cue in mode.cues:
-            terms = tuple(tokenize(cue))[:3]
+            terms = tokenize(cue)[:3]
             if not terms:
                 continue
-            keys = (
-                singles.setdefault(terms[0], [])
-                if len(terms) == 1
-                else phrases.setdefault(terms, [])
-            )
+            if len(terms) == 1:
+                keys = singles.setdefault(terms[0], [])
+            else:
+                keys = phrases.setdefault(" ".join(terms), [])
             if mode.key not in keys:
                 keys.append(mode.key)
+    # Matched on the terms joined by spaces, with a space before and after: a pattern that
+    # starts with a space lets the engine skip to the next space fast. A look-ahead, so
+    # that "all at once" and the "at once" inside it both count; the phrases as a trie,
+    # so that a first word is tried once, not once a phrase.
+    pattern = re.compile(" (?=(" + _trie([p.split() for p in phrases]) + ") )") if phrases else None
     return ModeIndex(
         {term: tuple(keys) for term, keys in singles.items()},
         {phrase: tuple(keys) for phrase, keys in phrases.items()},
-        frozenset(phrase[0] for phrase in phrases),
+        frozenset(phrase.split()[0] for phrase in phrases),
+        pattern,
     )

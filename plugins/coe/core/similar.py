@@ -56,9 +56,9 @@ REASON_MODES = 2
 # suggestion below it was a relative a reviewer named.
 FLOOR = 0.04
 # Strength bounds, from the evaluation set (relations hidden, first five suggestions of
-# each COE; ``python -m tests.eval.measure --calibrate``): 89% of the suggestions scoring
-# at least STRONG were relatives a reviewer named, 53% of those between MODERATE and
-# STRONG, 15% of those below MODERATE.
+# each COE; ``python -m tests.eval.measure --calibrate``): 85% of the suggestions scoring
+# at least STRONG were relatives a reviewer named, 37% of those between MODERATE and
+# STRONG, 13% of those below MODERATE.
 STRONG, MODERATE = 0.20, 0.15
 
 SERVICE_PREFIX, TAG_PREFIX, MODE_PREFIX, PAIR_PREFIX = "service:", "tag:", "mode:", "pair:"
@@ -104,8 +104,8 @@ class Settings:
     actions: float = 1.0
     service: float = 3.0
     tag: float = 2.0
-    modes: float = 0.3
-    labels: float = 0.3
+    modes: float = 0.4
+    labels: float = 0.4
     mode_idf: bool = False
     # Where failure modes are read: title, impact summary, summary and impact sections,
     # whys, action items.
@@ -118,11 +118,11 @@ class Settings:
     def ablations(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Variants of these settings worth measuring, with a name for each."""
         yield "without failure modes", {"modes": 0.0}
-        yield "failure modes share 0.15", {"modes": 0.15}
+        yield "failure modes share 0.2", {"modes": 0.2}
         yield "failure modes share 0.6", {"modes": 0.6}
         yield "failure modes weighted by idf", {"mode_idf": True}
         yield "without services and tags", {"labels": 0.0}
-        yield "services and tags share 0.15", {"labels": 0.15}
+        yield "services and tags share 0.2", {"labels": 0.2}
         yield "services and tags share 0.6", {"labels": 0.6}
         yield "with word pairs (weight 1)", {"pairs": 1.0}
         yield "without the whys", {"whys": 0.0}
@@ -314,7 +314,8 @@ def stem(word: str) -> str:
 
 
 def _all_words(text: str) -> list[str]:
-    return _WORD.findall(_URL.sub(" ", text.lower()))
+    lowered = text.lower()
+    return _WORD.findall(_URL.sub(" ", lowered) if "http" in lowered else lowered)
 
 
 def words(text: str) -> list[str]:
@@ -323,89 +324,91 @@ def words(text: str) -> list[str]:
     return [w for w in _all_words(text) if w not in _IGNORED]
 
 
+# Stop words are dropped by their stem, so that each field is counted once, in C.
+_IGNORED_STEMS = frozenset(map(stem, _IGNORED))
 MODE_INDEX: ModeIndex = compile_modes(lambda cue: [stem(w) for w in _all_words(cue)])
 
 
+@dataclass(slots=True)
+class _Bag:
+    """A COE's weighted term counts, one mapping for each part of its vector."""
+
+    words: dict[str, float] = field(default_factory=dict)
+    modes: dict[str, float] = field(default_factory=dict)
+    labels: dict[str, float] = field(default_factory=dict)
+
+
 class _Bags:
-    """Weighted term counts of COEs, sharing one stem cache and one count of the words
-    seen (so that reasons can show each stem as the word most often written)."""
+    """Weighted term counts of COEs, sharing one stem cache."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.stems: dict[str, str] = {}
-        self.seen: Counter[str] = Counter()
-        self.modes: list[dict[str, float]] = []
         self.mentions: list[set[str]] = []
 
-    def _field(
-        self,
-        weights: dict[str, float],
-        modes: dict[str, float],
-        chunks: Iterable[str],
-        weight: float,
-        mode_weight: float,
-    ) -> None:
-        if weight <= 0 and mode_weight <= 0:
+    def _field(self, bag: _Bag, chunks: Sequence[str], weight: float, mode_weight: float) -> None:
+        """Add one field's words (and failure-mode cues) to ``bag``. The work is done on
+        the distinct words and in C where it can be: this runs over every COE."""
+        if (weight <= 0 and mode_weight <= 0) or not chunks:
             return
-        settings, stems, seen = self.settings, self.stems, self.seen
-        for chunk in chunks:
-            found = _all_words(chunk)
-            terms: list[str] = []
-            for word in found:
-                term = stems.get(word)
-                if term is None:
-                    term = stems[word] = stem(word)
-                terms.append(term)
-            kept = [t for w, t in zip(found, terms, strict=True) if w not in _IGNORED]
-            seen.update(w for w in found if w not in _IGNORED)
-            if weight > 0:
-                for term in kept:
-                    weights[term] = weights.get(term, 0.0) + weight
-            if settings.pairs > 0 and weight > 0:
-                pair_weight = weight * settings.pairs
-                for a, b in pairwise(kept):
-                    key = f"{PAIR_PREFIX}{a} {b}"
-                    weights[key] = weights.get(key, 0.0) + pair_weight
-            if settings.modes > 0 and mode_weight > 0:
-                for key, count in MODE_INDEX.find(terms).items():
-                    modes[key] = modes.get(key, 0.0) + count * mode_weight
-
-    def bag(self, text: CoeText) -> dict[str, float]:
+        found = _all_words(chunks[0] if len(chunks) == 1 else "\n".join(chunks))
+        if not found:
+            return
+        stems = self.stems
+        for word in set(found).difference(stems):
+            stems[word] = stem(word)
         settings = self.settings
-        weights: dict[str, float] = {}
-        modes: dict[str, float] = {}
+        with_modes = settings.modes > 0 and mode_weight > 0
+        terms = list(map(stems.__getitem__, found))
+        counts = Counter(terms)
+        if weight > 0:
+            words = bag.words
+            for term, count in counts.items():
+                if term not in _IGNORED_STEMS:
+                    words[term] = words.get(term, 0.0) + weight * count
+        if settings.pairs > 0 and weight > 0:
+            kept = [t for t in terms if t not in _IGNORED_STEMS]
+            pair_weight = weight * settings.pairs
+            for a, b in pairwise(kept):
+                key = f"{PAIR_PREFIX}{a} {b}"
+                bag.words[key] = bag.words.get(key, 0.0) + pair_weight
+        if with_modes:
+            modes = bag.modes
+            for key, count in MODE_INDEX.find(terms, counts).items():
+                modes[key] = modes.get(key, 0.0) + count * mode_weight
+
+    def bag(self, text: CoeText) -> _Bag:
+        settings = self.settings
+        bag = _Bag()
         cause = settings.mode_fields
-        self._field(weights, modes, [text.title], settings.title, cause[0])
-        self._field(weights, modes, [text.summary], settings.summary, cause[1])
-        self._field(
-            weights, modes, [*text.text, *text.services, *text.tags], settings.text, cause[2]
-        )
-        self._field(weights, modes, text.impact, settings.text, cause[1])
-        self._field(weights, modes, text.whys, settings.whys, cause[3])
-        self._field(weights, modes, text.actions, settings.actions, cause[4])
-        for key, count in modes.items():
-            weights[MODE_PREFIX + key] = count
+        self._field(bag, [text.title], settings.title, cause[0])
+        self._field(bag, [text.summary], settings.summary, cause[1])
+        self._field(bag, [*text.text, *text.services, *text.tags], settings.text, cause[2])
+        self._field(bag, text.impact, settings.text, cause[1])
+        self._field(bag, text.whys, settings.whys, cause[3])
+        self._field(bag, text.actions, settings.actions, cause[4])
+        bag.modes = {MODE_PREFIX + key: count for key, count in bag.modes.items()}
+        labels = bag.labels
         if settings.service > 0:
             for service in text.services:
                 key = SERVICE_PREFIX + service.casefold()
-                weights[key] = weights.get(key, 0.0) + settings.service
+                labels[key] = labels.get(key, 0.0) + settings.service
         if settings.tag > 0:
             for tag in text.tags:
                 key = TAG_PREFIX + tag.casefold()
-                weights[key] = weights.get(key, 0.0) + settings.tag
-        self.modes.append(modes)
+                labels[key] = labels.get(key, 0.0) + settings.tag
         self.mentions.append(_mentions(text))
-        return weights
+        return bag
 
     def surfaces(self) -> dict[str, str]:
-        """Each stem's most written word (the alphabetically first on a tie)."""
-        best: dict[str, tuple[int, str]] = {}
-        for word, count in self.seen.items():
-            term = self.stems[word]
+        """Each stem's shortest word (the alphabetically first on a tie): how a reason
+        shows the stem ("expire" for expired, expires, expiring)."""
+        best: dict[str, str] = {}
+        for word, term in self.stems.items():
             known = best.get(term)
-            if known is None or (-count, word) < (-known[0], known[1]):
-                best[term] = (count, word)
-        return {term: word for term, (_, word) in best.items()}
+            if word not in _IGNORED and (known is None or (len(word), word) < (len(known), known)):
+                best[term] = word
+        return best
 
 
 def _mentions(text: CoeText) -> set[str]:
@@ -418,39 +421,25 @@ def _mentions(text: CoeText) -> set[str]:
     return found
 
 
-def _channel(term: str) -> str:
-    if term.startswith(MODE_PREFIX):
-        return "modes"
-    return "labels" if term.startswith((SERVICE_PREFIX, TAG_PREFIX)) else "words"
-
-
-def _channels(
-    bag: Mapping[str, float],
-    idf: Mapping[str, float],
-    shares: Mapping[str, float],
-    mode_idf: bool = False,
-) -> dict[str, float]:
+def _vector(bag: _Bag, idf: Mapping[str, float], settings: Settings) -> dict[str, float]:
     """A COE's unit vector made of three parts, each normalised on its own and then
     given its share: its words, its failure modes and its labels (services and tags).
     The cosine of two such vectors is the shares' weighted mean of the three cosines, so
     a few failure modes are not drowned by a hundred words."""
-    parts: dict[str, dict[str, float]] = {}
-    for term, count in bag.items():
-        channel = _channel(term)
-        # The failure modes are a short curated list: each counts the same, however many
-        # COEs of the folder share it (a common failure is still worth pointing out).
-        weight = 1.0 if channel == "modes" and not mode_idf else idf[term]
-        parts.setdefault(channel, {})[term] = _tf(count) * weight
-    present = sum(shares[name] for name, part in parts.items() if part and shares[name] > 0)
+    log = math.log
+    words = {t: (1 + log(c) if c >= 1 else c) * idf[t] for t, c in bag.words.items()}
+    # The failure modes are a short curated list: each counts the same, however many
+    # COEs of the folder share it (a common failure is still worth pointing out).
+    modes = {t: _tf(c) * (idf[t] if settings.mode_idf else 1.0) for t, c in bag.modes.items()}
+    labels = {t: _tf(c) * idf[t] for t, c in bag.labels.items()}
+    parts = [(1.0, words), (settings.modes, modes), (settings.labels, labels)]
+    present = sum(share for share, part in parts if part and share > 0)
     vector: dict[str, float] = {}
-    for name, part in parts.items():
-        share = shares[name]
-        norm = math.sqrt(sum(w * w for w in part.values()))
-        if share <= 0 or not norm:
-            continue
-        scale = math.sqrt(share / present) / norm
-        for term, weight in part.items():
-            vector[term] = weight * scale
+    for share, part in parts:
+        norm = math.hypot(*part.values()) if share > 0 else 0.0
+        if norm:
+            scale = math.sqrt(share / present) / norm
+            vector.update({term: weight * scale for term, weight in part.items()})
     return vector
 
 
@@ -477,19 +466,25 @@ class SimilarityModel:
         counts = [bags.bag(text) for text in self.texts]
         df: Counter[str] = Counter()
         for bag in counts:
-            df.update(bag.keys())
+            # Key views, not mappings: Counter counts those in C.
+            df.update(bag.words.keys())
+            df.update(bag.modes.keys())
+            df.update(bag.labels.keys())
         n = len(counts)
         log = math.log
         idf = {t: log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self.vectors: list[dict[str, float]] = []
         ids: dict[str, list[int]] = {}
         weights: dict[str, list[float]] = {}
-        shares = {"words": 1.0, "modes": settings.modes, "labels": settings.labels}
         for number, bag in enumerate(counts):
-            vector = _channels(bag, idf, shares, settings.mode_idf)
+            vector = _vector(bag, idf, settings)
             # Terms in one COE alone are never shared: they count in the norm only.
-            top = heapq.nlargest(per_doc, (t for t in vector if df[t] > 1), key=vector.__getitem__)
-            capped = {t: vector[t] for t in top}
+            capped: dict[str, float] = {}
+            for term in sorted(vector, key=vector.__getitem__, reverse=True):
+                if df[term] > 1:
+                    capped[term] = vector[term]
+                    if len(capped) == per_doc:
+                        break
             self.vectors.append(capped)
             for term, weight in capped.items():
                 ids.setdefault(term, []).append(number)
@@ -513,7 +508,6 @@ class SimilarityModel:
         self.everyday = frozenset(t for t, d in df.items() if d > common)
         self.stems = bags.stems
         self.surface = bags.surfaces()
-        self.modes = bags.modes
         self.position = {t.id: i for i, t in enumerate(self.texts) if t.id is not None}
         # Pairs where one COE names the other's id, both ways.
         self.linked: list[set[int]] = [set() for _ in range(n)]
