@@ -18,12 +18,15 @@ from typing import Any
 import pytest
 
 from coe.cli import similar as similar_cli
+from coe.core.failure_modes import MODES
 from coe.core.index import Index
 from coe.core.similar import (
+    MODE_INDEX,
     MODERATE,
     STRONG,
     CoeText,
     SimilarityModel,
+    all_words,
     markdown_escape,
     similar_index,
     similar_to,
@@ -346,3 +349,20 @@ def test_work_is_bounded_and_scores_are_symmetric() -> None:
     scores = {(a, b): s for a in range(0, 400, 37) for b, s in model.scores(a).items()}
     for (a, b), score in scores.items():
         assert model.scores(b)[a] == pytest.approx(score)
+
+
+def test_failure_mode_vocabulary() -> None:
+    labels = [mode.label for mode in MODES]
+    assert len(set(labels)) == len(labels) == len({mode.key for mode in MODES})
+    assert not any("," in label for label in labels)  # reasons join labels with commas
+    found = MODE_INDEX.find(
+        [
+            stem(w)
+            for w in all_words(
+                "The rule was pushed to every region at once; the SSL certificate had expired."
+            )
+        ]
+    )
+    assert set(found) == {"global-rollout", "config-change", "certificate"}
+    # Impact wording is not a cause: "restored" alone is recovery, not lost data.
+    assert MODE_INDEX.find([stem(w) for w in all_words("service was restored")]) == {}

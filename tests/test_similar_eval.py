@@ -180,7 +180,7 @@ def test_json_shape(examples: Path) -> None:
         == "https://coes.example/coes/2025/COE-2025-014-notification-backlog-poison-message/"
     )
     assert first["strength"] == "strong" and 0 < first["score"] <= 1
-    assert "poison message, queue backlog and dead letters" in first["failure_modes"]
+    assert "poison messages and queue backlogs" in first["failure_modes"]
     assert "notifications" in first["services"] and "pw-queue" in first["tags"]
     assert first["mentioned"] is True  # its title names COE-2025-014
     assert first["reason"].startswith("named in the text; same failure mode: ")

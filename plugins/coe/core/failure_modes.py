@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class FailureMode:
-    """A failure mode: ``key`` is its term, ``label`` what a reader is shown."""
+    """A failure mode: ``key`` is its term, ``label`` what a reader is shown (no comma:
+    reasons list labels separated by commas)."""
 
     key: str
     label: str
@@ -117,7 +118,7 @@ MODES: tuple[FailureMode, ...] = (
     ),
     FailureMode(
         "data-loss",
-        "data deleted, restore from backup",
+        "data deleted and restored from backup",
         (
             "deleted",
             "deletion",
@@ -180,7 +181,7 @@ MODES: tuple[FailureMode, ...] = (
     ),
     FailureMode(
         "routing",
-        "network routing, BGP and backbone",
+        "network routing and BGP",
         (
             "bgp",
             "route",
@@ -217,7 +218,7 @@ MODES: tuple[FailureMode, ...] = (
     ),
     FailureMode(
         "limits",
-        "quota, rate limit or resource limit exceeded",
+        "quota or resource limit exceeded",
         (
             "quota",
             "quotas",
@@ -240,7 +241,7 @@ MODES: tuple[FailureMode, ...] = (
     ),
     FailureMode(
         "overload",
-        "overload, retry storm or congestive collapse",
+        "overload and retry storms",
         (
             "retry",
             "retries",
@@ -281,7 +282,7 @@ MODES: tuple[FailureMode, ...] = (
     ),
     FailureMode(
         "credentials",
-        "stolen or exposed credentials, third-party access",
+        "stolen credentials or third-party access",
         (
             "credential",
             "session cookie",
@@ -312,7 +313,7 @@ MODES: tuple[FailureMode, ...] = (
     ),
     FailureMode(
         "migration",
-        "migration, upgrade or partial deploy",
+        "migration or upgrade",
         (
             "migration",
             "migrate",
@@ -358,7 +359,7 @@ MODES: tuple[FailureMode, ...] = (
     ),
     FailureMode(
         "poison-message",
-        "poison message, queue backlog and dead letters",
+        "poison messages and queue backlogs",
         (
             "poison",
             "poison message",

@@ -121,6 +121,7 @@ class Settings:
         yield "failure modes share 0.2", {"modes": 0.2}
         yield "failure modes share 0.6", {"modes": 0.6}
         yield "failure modes weighted by idf", {"mode_idf": True}
+        yield "failure modes read from the impact too", {"mode_fields": (3.0, 2.0, 1.0, 0.5, 1.0)}
         yield "without services and tags", {"labels": 0.0}
         yield "services and tags share 0.2", {"labels": 0.2}
         yield "services and tags share 0.6", {"labels": 0.6}
@@ -313,7 +314,9 @@ def stem(word: str) -> str:
     return word
 
 
-def _all_words(text: str) -> list[str]:
+def all_words(text: str) -> list[str]:
+    """Every word of ``text``, stop words included (failure-mode cues such as "at once"
+    need them), lower-cased, URLs left out."""
     lowered = text.lower()
     return _WORD.findall(_URL.sub(" ", lowered) if "http" in lowered else lowered)
 
@@ -321,12 +324,12 @@ def _all_words(text: str) -> list[str]:
 def words(text: str) -> list[str]:
     """The words of ``text`` that carry meaning: lower-cased, at least two characters with
     a letter among them, no stop words, URLs left out."""
-    return [w for w in _all_words(text) if w not in _IGNORED]
+    return [w for w in all_words(text) if w not in _IGNORED]
 
 
 # Stop words are dropped by their stem, so that each field is counted once, in C.
 _IGNORED_STEMS = frozenset(map(stem, _IGNORED))
-MODE_INDEX: ModeIndex = compile_modes(lambda cue: [stem(w) for w in _all_words(cue)])
+MODE_INDEX: ModeIndex = compile_modes(lambda cue: [stem(w) for w in all_words(cue)])
 
 
 @dataclass(slots=True)
@@ -351,7 +354,7 @@ class _Bags:
         the distinct words and in C where it can be: this runs over every COE."""
         if (weight <= 0 and mode_weight <= 0) or not chunks:
             return
-        found = _all_words(chunks[0] if len(chunks) == 1 else "\n".join(chunks))
+        found = all_words(chunks[0] if len(chunks) == 1 else "\n".join(chunks))
         if not found:
             return
         stems = self.stems
