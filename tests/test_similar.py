@@ -25,6 +25,7 @@ from coe.core.similar import (
     MODERATE,
     STRONG,
     CoeText,
+    Settings,
     SimilarityModel,
     all_words,
     markdown_escape,
@@ -366,3 +367,27 @@ def test_failure_mode_vocabulary() -> None:
     assert set(found) == {"global-rollout", "config-change", "certificate"}
     # Impact wording is not a cause: "restored" alone is recovery, not lost data.
     assert MODE_INDEX.find([stem(w) for w in all_words("service was restored")]) == {}
+
+
+def test_a_coe_of_common_words_still_gets_suggestions() -> None:
+    """Twenty COEs weigh "failover" more than the last one does; with at most five
+    postings a term, the last loses the word from its index, and would get nothing.
+    (Other COEs about other things keep "failover" from being an everyday word.)"""
+    texts = [
+        CoeText(f"COE-2026-{n:03d}", title="failover replica", text=["failover replica lag"])
+        for n in range(20)
+    ]
+    texts += [CoeText(f"COE-2026-{n:03d}", title=f"topic{n} outage") for n in range(100, 140)]
+    texts.append(CoeText("COE-2026-900", title="checkout failover", text=["checkout failover"]))
+    # Words only, so that the word is all it shares.
+    model = SimilarityModel(texts, postings_per_term=5, settings=Settings(modes=0, labels=0))
+    last = len(texts) - 1
+    assert stem("failover") not in model.vectors[last]
+    assert stem("failover") in model.dropped[last]
+    # Its own index shares nothing with any other COE...
+    assert set(model.scores(last)) <= {last}
+    # ...but it is scored again with the words it lost.
+    found = model.suggest(last)
+    assert len(found) >= 3
+    assert all(s.coe != "COE-2026-900" and s.terms == ("failover",) for s in found)
+    assert model.suggest_all()[last] == found
