@@ -355,6 +355,7 @@ class SimilarityModel:
                     if other is not None and other != number:
                         self.linked[number].add(other)
                         self.linked[other].add(number)
+        self.blocked = _blocked(self.texts)
         self._totals = [0.0] * n
 
     def _final(self, number: int, other: int, cosine: float) -> float:
@@ -389,10 +390,11 @@ class SimilarityModel:
         return self._best(number, self._fallback(number, candidates), k)
 
     def _candidates(self, number: int, scores: Mapping[int, float]) -> list[tuple[float, int]]:
+        blocked = self.blocked[number]
         return [
             (score, -other)
             for other, score in scores.items()
-            if score >= FLOOR and self.allowed(number, other)
+            if score >= FLOOR and other not in blocked
         ]
 
     def _fallback(
@@ -425,10 +427,11 @@ class SimilarityModel:
                 for other, other_weight in zip(later, weights[start:], strict=True):
                     totals[other] += weight * other_weight
                 touched.extend(later)
+            blocked = self.blocked[number]
             for other in set(touched):
                 score = self._final(number, other, totals[other])
                 totals[other] = 0.0
-                if score >= FLOOR and self.allowed(number, other):
+                if score >= FLOOR and other not in blocked:
                     # (score, -index): the higher score first, then the earlier COE.
                     candidates[number].append((score, -other))
                     candidates[other].append((score, -number))
@@ -444,12 +447,7 @@ class SimilarityModel:
     def allowed(self, number: int, other: int) -> bool:
         """Whether ``other`` may be suggested for ``number``: not itself, not a COE with
         the same id, and not related either way (relations and backlinks)."""
-        if other == number:
-            return False
-        mine, theirs = self.texts[number], self.texts[other]
-        if mine.id is not None and (mine.id == theirs.id or mine.id in theirs.excluded):
-            return False
-        return theirs.id is None or theirs.id not in mine.excluded
+        return other not in self.blocked[number]
 
     def explain(self, number: int, other: int, score: float) -> Suggestion:
         """The suggestion of ``other`` for ``number``, with what they share."""
@@ -491,6 +489,26 @@ class SimilarityModel:
             terms=tuple(terms),
             mentioned=mentioned,
         )
+
+
+def _blocked(texts: Sequence[CoeText]) -> list[set[int]]:
+    """For each COE, the COEs never to suggest for it: itself, COEs with the same id, and
+    COEs related to it either way."""
+    by_id: dict[str, list[int]] = {}
+    for number, text in enumerate(texts):
+        if text.id is not None:
+            by_id.setdefault(text.id, []).append(number)
+    blocked = [{number} for number in range(len(texts))]
+    for same in by_id.values():
+        if len(same) > 1:
+            for number in same:
+                blocked[number].update(same)
+    for number, text in enumerate(texts):
+        for coe in text.excluded:
+            for other in by_id.get(coe, ()):
+                blocked[number].add(other)
+                blocked[other].add(number)
+    return blocked
 
 
 def _reason(
