@@ -212,3 +212,22 @@ def test_missing_file_among_several(examples: Path) -> None:
     assert result.returncode == 2
     assert "no such file: nope.md" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_new_drafts_never_suggest_each_other(examples: Path, tmp_path: Path) -> None:
+    """Two COEs of one pull request, not in the folder yet: each is compared with the
+    folder, and neither is offered to the other (it has no page to link to yet)."""
+    original = next((examples / "coes").rglob("COE-2026-004-*.md")).read_text(encoding="utf-8")
+    drafts = []
+    for number in (900, 901):
+        draft = tmp_path / f"COE-2026-{number}-draft.md"
+        draft.write_text(original.replace("id: COE-2026-004", f"id: COE-2026-{number}"))
+        drafts.append(str(draft))
+    result = run_coe("similar", *drafts, "--format", "json", cwd=examples)
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)["files"]
+    assert [r["coe"] for r in records] == ["COE-2026-900", "COE-2026-901"]
+    for record in records:
+        suggested = [s["coe"] for s in record["suggestions"]]
+        assert suggested[0] == "COE-2026-004"  # the same text, already in the folder
+        assert not {"COE-2026-900", "COE-2026-901"} & set(suggested)

@@ -14,7 +14,7 @@ from ..core.document import CoeDocument, load_document
 from ..core.export import to_json
 from ..core.index import Index, build_index
 from ..core.pipeline import load_and_check
-from ..core.similar import TOP_K, Suggestion, markdown_escape, similar_to, text_of_document
+from ..core.similar import TOP_K, Suggestion, markdown_escape, similar_to_many, text_of_document
 from ..core.source import display_path
 from ..core.timeutil import resolve_today
 
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"coe: {path}: cannot be read as a COE", file=sys.stderr)
             return EXIT_USAGE
         docs.append(doc)
-    found = [similar_to(text_of_document(doc), index.entries, k=args.top) for doc in docs]
+    found = similar_to_many([text_of_document(doc) for doc in docs], index.entries, k=args.top)
     site = (args.site_url or "").rstrip("/")
     if args.format == "json":
         sys.stdout.write(to_json(json_document(paths, docs, found, index, site)))

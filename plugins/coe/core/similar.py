@@ -554,10 +554,29 @@ def similar_to(
 ) -> list[Suggestion]:
     """The ``k`` COEs among ``entries`` most similar to a COE being written (which need
     not be in ``entries``; when one of them has its id, that one is replaced by it)."""
-    text = text_fields if isinstance(text_fields, CoeText) else CoeText.from_mapping(text_fields)
-    others = [entry for entry in entries if text.id is None or entry.id != text.id]
-    model = SimilarityModel([*(text_of(entry) for entry in others), text], settings=settings)
-    return model.suggest(len(others), k)
+    return similar_to_many([text_fields], entries, k, settings)[0]
+
+
+def similar_to_many(
+    texts: Sequence[CoeText | Mapping[str, Any]],
+    entries: Iterable[CoeEntry],
+    k: int = TOP_K,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> list[list[Suggestion]]:
+    """``similar_to`` for several COEs (a pull request's), with one model: each gets the
+    ``k`` COEs most similar to it among ``entries`` (where one of them stands in for the
+    entry of the same id), never one that is not in ``entries``."""
+    given = [t if isinstance(t, CoeText) else CoeText.from_mapping(t) for t in texts]
+    chosen = list(entries)
+    known = {entry.id for entry in chosen}
+    replaced = {text.id for text in given if text.id is not None}
+    others = [entry for entry in chosen if entry.id not in replaced]
+    model = SimilarityModel([*(text_of(entry) for entry in others), *given], settings=settings)
+    mine = range(len(others), len(others) + len(given))
+    unknown = {number for number in mine if model.texts[number].id not in known}
+    for number in mine:
+        model.blocked[number] |= unknown
+    return [model.suggest(number, k) for number in mine]
 
 
 def markdown_escape(text: str) -> str:
