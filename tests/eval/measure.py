@@ -137,6 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{figures.coes} COEs with relatives, {figures.relations} relations counted both ways")
     print(f"recall@3: {figures.recall_at_3:.3f}   (target 0.8)")
     print(f"MRR:      {figures.mrr:.3f}   (target 0.7)")
+    print(
+        f"({figures.found_at_3} of the {figures.relations} relations are among the first three "
+        "suggestions; a COE with more than three relatives can show only three)"
+    )
     if figures.empty:
         print(f"{figures.empty} COEs with a relative got no suggestion at all")
     if args.calibrate:
