@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # Material prints a notice about MkDocs 2 on every build; this project pins MkDocs 1.x.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install site serve test lint validate bench constraints clean
+.PHONY: install site serve test lint validate bench eval constraints clean
 
 install: $(STAMP)
 
@@ -43,6 +43,10 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python -m bench.run
+
+## eval: recall at 3 and mean reciprocal rank of `coe similar` on tests/eval (relations hidden)
+eval: $(STAMP)
+	$(BIN)/python -m tests.eval.measure
 
 ## constraints: re-pin every dependency to what is installed now (after an upgrade)
 constraints: $(STAMP)

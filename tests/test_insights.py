@@ -10,6 +10,7 @@ before their COE was opened, still open past due, due today, not due yet and won
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -500,6 +501,10 @@ def test_coe_sections_possibly_related(tmp_path: Path) -> None:
     assert "shared services: label-service" in first.get_text()
     # Words of the shared service are not repeated as shared terms.
     assert "terms: label" not in first.get_text()
+    # How strong the match is, in words and as the score, as `coe similar` says it.
+    strength = first["data-strength"]
+    assert strength in ("strong", "moderate", "weak")
+    assert re.search(rf"\({strength}, [01]\.\d\d: ", first.get_text())
 
 
 def test_extra_files(index: Index) -> None:

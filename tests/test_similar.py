@@ -18,14 +18,21 @@ from typing import Any
 import pytest
 
 from coe.cli import similar as similar_cli
+from coe.core.failure_modes import MODES
 from coe.core.index import Index
 from coe.core.similar import (
+    MODE_INDEX,
+    MODERATE,
+    STRONG,
     CoeText,
+    Settings,
     SimilarityModel,
+    all_words,
     markdown_escape,
     similar_index,
     similar_to,
     stem,
+    strength_of,
     text_of,
     words,
 )
@@ -153,11 +160,32 @@ def test_suggestions_are_sorted_bounded_and_never_the_coe_itself(index: Index) -
 def test_reasons_name_shared_services_and_terms(index: Index) -> None:
     found = similar_index(index.entries)
     (pool,) = [s for s in found["COE-2026-102"] if s.coe == "COE-2026-103"]
-    assert pool.reason.startswith("shared services: label-service; ")
+    assert pool.services == ("label-service",)
+    assert "; shared services: label-service; " in pool.reason
     assert "shared terms: " in pool.reason
     terms = pool.reason.split("shared terms: ")[1].split(", ")
+    assert list(pool.terms) == terms
     assert 1 <= len(terms) <= 3
     assert "label" not in terms  # already said by the shared service
+
+
+def test_reasons_name_the_shared_failure_mode(index: Index) -> None:
+    """The two retry-storm COEs share few words; the failure mode is what they share."""
+    found = similar_index(index.entries)
+    for suggestion in found["COE-2026-102"]:
+        assert suggestion.reason.startswith(("same failure mode: ", "shared "))
+    (pool,) = [s for s in found["COE-2026-102"] if s.coe == "COE-2026-103"]
+    assert pool.reason.startswith("same failure mode: ")
+    assert pool.modes and pool.reason.startswith("same failure mode: " + ", ".join(pool.modes))
+
+
+def test_strength_follows_the_score(index: Index) -> None:
+    for suggestions in similar_index(index.entries).values():
+        for s in suggestions:
+            assert s.strength == strength_of(s.score)
+    assert strength_of(STRONG) == "strong"
+    assert strength_of(MODERATE) == "moderate"
+    assert strength_of(MODERATE - 0.01) == "weak"
 
 
 def test_related_coes_are_excluded_either_way(tmp_path: Path) -> None:
@@ -243,7 +271,9 @@ def test_cli_for_a_new_file(
     bullets = [line for line in lines if line.startswith("- ")]
     assert 1 <= len(bullets) <= 5
     assert bullets[0].startswith("- **COE-2026-106**: Delivery emails delayed by hours")
-    assert "(shared services: notifications" in bullets[0]
+    # The strength, the score and the reason, in one parenthesis.
+    strength = r" \((strong|moderate|weak), [01]\.[0-9]{2}: "
+    assert re.search(strength + ".*shared services: notif", bullets[0])
 
 
 def test_cli_for_a_file_in_the_folder_with_links(
@@ -320,3 +350,44 @@ def test_work_is_bounded_and_scores_are_symmetric() -> None:
     scores = {(a, b): s for a in range(0, 400, 37) for b, s in model.scores(a).items()}
     for (a, b), score in scores.items():
         assert model.scores(b)[a] == pytest.approx(score)
+
+
+def test_failure_mode_vocabulary() -> None:
+    labels = [mode.label for mode in MODES]
+    assert len(set(labels)) == len(labels) == len({mode.key for mode in MODES})
+    assert not any("," in label for label in labels)  # reasons join labels with commas
+    found = MODE_INDEX.find(
+        [
+            stem(w)
+            for w in all_words(
+                "The rule was pushed to every region at once; the SSL certificate had expired."
+            )
+        ]
+    )
+    assert set(found) == {"global-rollout", "config-change", "certificate"}
+    # Impact wording is not a cause: "restored" alone is recovery, not lost data.
+    assert MODE_INDEX.find([stem(w) for w in all_words("service was restored")]) == {}
+
+
+def test_a_coe_of_common_words_still_gets_suggestions() -> None:
+    """Twenty COEs weigh "failover" more than the last one does; with at most five
+    postings a term, the last loses the word from its index, and would get nothing.
+    (Other COEs about other things keep "failover" from being an everyday word.)"""
+    texts = [
+        CoeText(f"COE-2026-{n:03d}", title="failover replica", text=["failover replica lag"])
+        for n in range(20)
+    ]
+    texts += [CoeText(f"COE-2026-{n:03d}", title=f"topic{n} outage") for n in range(100, 140)]
+    texts.append(CoeText("COE-2026-900", title="checkout failover", text=["checkout failover"]))
+    # Words only, so that the word is all it shares.
+    model = SimilarityModel(texts, postings_per_term=5, settings=Settings(modes=0, labels=0))
+    last = len(texts) - 1
+    assert stem("failover") not in model.vectors[last]
+    assert stem("failover") in model.dropped[last]
+    # Its own index shares nothing with any other COE...
+    assert set(model.scores(last)) <= {last}
+    # ...but it is scored again with the words it lost.
+    found = model.suggest(last)
+    assert len(found) >= 3
+    assert all(s.coe != "COE-2026-900" and s.terms == ("failover",) for s in found)
+    assert model.suggest_all()[last] == found

@@ -1,18 +1,31 @@
 """Similar incidents: for each COE, the other COEs most alike in content.
 
-Each COE becomes a bag of words from its title, impact summary, ``Incident summary`` and
-``Impact`` sections, five whys, services and tags, with a light stemmer and a small
-stop-word list. Words are weighted by TF-IDF (BM25's idf, so words in nearly every COE
-weigh nearly nothing) and the score of a pair is the cosine of their vectors.
+Each COE becomes a vector of three parts, each normalised on its own and then given a
+share (``Settings``), so that the cosine of two COEs is the weighted mean of three:
 
-It scales by never comparing all pairs: an inverted index maps each word to the COEs that
-carry it, and a COE's scores are accumulated only over the words it shares with others.
-Only each COE's 30 heaviest shared words are indexed, which bounds the work per COE; the
-norms still count every word, so a long, diffuse COE is not over-rated. Words found in
-one COE alone can never be shared, so they never take one of the 30 places.
+- words of its title, impact summary, ``Incident summary`` and ``Impact`` sections,
+  five whys and action-item titles, each field with its own weight, through a light
+  stemmer and a small stop-word list, weighted by TF-IDF (BM25's idf, so a word in nearly
+  every COE weighs nearly nothing);
+- the failure modes its words point to (``failure_modes.MODES``: "canary", "to every
+  region" and "at once" all point to a change pushed everywhere at once), so that
+  incidents told in different words meet;
+- its services and tags.
+
+A COE that names another's id in its text is a strong hint: the pair's score moves part
+of the way to 1.
+
+It scales by never comparing all pairs: an inverted index maps each term to the COEs that
+carry it, and a COE's scores are accumulated only over the terms it shares with others.
+Only each COE's heaviest shared terms are indexed, which bounds the work per COE; the
+norms still count every term, so a long, diffuse COE is not over-rated.
 
 COEs already related either way (their relations and backlinks) and the COE itself are
-left out of its suggestions, and a suggestion needs a score of at least ``MIN_SCORE``.
+left out of its suggestions. The best candidates are offered whenever they share more than
+everyday words (a score of at least ``FLOOR``), each with a strength (strong, moderate,
+weak) whose bounds were set on the evaluation set of public incidents in ``tests/eval``
+(see docs/reference/similar-incidents.md), so a weak match is shown as weak rather than
+hidden.
 """
 
 from __future__ import annotations
@@ -22,242 +35,275 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import filterfalse
+from itertools import pairwise
 from typing import Any
 
-from .body import PROSE_SECTIONS, Body
-from .document import CoeDocument
+from .failure_modes import BY_KEY, ModeIndex, compile_modes
 from .index import CoeEntry
-from .relations import related_id
+from .similar_text import IGNORED, CoeText, all_words, stem, text_of, words
+from .similar_text import body_text as body_text
+from .similar_text import text_of_document as text_of_document
 
 TOP_K = 5
-TERMS_PER_DOC = 30
-POSTINGS_PER_TERM = 100
-MIN_SCORE = 0.05
 REASON_TERMS = 3
+REASON_MODES = 2
+# A pair scoring below FLOOR shares only everyday words: on the evaluation set no
+# suggestion below it was a relative a reviewer named.
+FLOOR = 0.04
+# Strength bounds, from the evaluation set (relations hidden, first five suggestions of
+# each COE; ``python -m tests.eval.measure --calibrate``): 85% of the suggestions scoring
+# at least STRONG were relatives a reviewer named, 37% of those between MODERATE and
+# STRONG, 13% of those below MODERATE.
+STRONG, MODERATE = 0.20, 0.15
 
-# Weight of a word by the field it is found in.
-TITLE, SUMMARY, TEXT, SERVICE, TAG = 3.0, 2.0, 1.0, 3.0, 2.0
-SERVICE_PREFIX, TAG_PREFIX = "service:", "tag:"
+SERVICE_PREFIX, TAG_PREFIX, MODE_PREFIX, PAIR_PREFIX = "service:", "tag:", "mode:", "pair:"
+_PREFIXES = (SERVICE_PREFIX, TAG_PREFIX, MODE_PREFIX, PAIR_PREFIX)
 
-STOP_WORDS = frozenset(
-    """
-    a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing done down during
-    each few for from further had has have having he her here hers him his how i if in
-    into is it its itself just me more most my no nor not now of off on once only or
-    other our ours out over own same she should so some such than that the their theirs
-    them then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours
-
-    one two three four five six seven eight nine ten first second third per via within
-    without still again ago get got made make makes use used uses using new old already
-    every each another whole later earlier next last
-
-    coe coes incident incidents customer customers impact impacted minute minutes min
-    mins hour hours h day days utc am pm time times today yesterday http https www com
-    example
-    """.split()  # noqa: SIM905 (a word list reads better as text)
-)
-_IGNORED = STOP_WORDS | frozenset("abcdefghijklmnopqrstuvwxyz")
-_URL = re.compile(r"https?://\S+")
-# Words with at least one letter (a bare number says little); single characters and stop
-# words are dropped after matching.
-_WORD = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*")
+_COE_ID = re.compile(r"\bCOE-[0-9]{4}-[0-9]{3,}\b")
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 @dataclass(frozen=True, slots=True)
+class Settings:
+    """The model's weights. The defaults are what the evaluation set supports; the
+    measure (``tests/eval/measure.py --ablate``) varies them one at a time."""
+
+    title: float = 3.0
+    summary: float = 2.0
+    text: float = 1.0
+    whys: float = 0.5
+    actions: float = 1.0
+    service: float = 3.0
+    tag: float = 2.0
+    modes: float = 0.4
+    labels: float = 0.4
+    mode_idf: bool = False
+    # Where failure modes are read: title, impact summary, summary and impact sections,
+    # whys, action items.
+    mode_fields: tuple[float, float, float, float, float] = (3.0, 0.0, 1.0, 0.5, 1.0)
+    pairs: float = 0.0
+    mention: float = 0.5
+    terms_per_doc: int = 30
+    postings_per_term: int = 100
+
+    def ablations(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Variants of these settings worth measuring, with a name for each."""
+        yield "without failure modes", {"modes": 0.0}
+        yield "failure modes share 0.2", {"modes": 0.2}
+        yield "failure modes share 0.6", {"modes": 0.6}
+        yield "failure modes weighted by idf", {"mode_idf": True}
+        yield "failure modes read from the impact too", {"mode_fields": (3.0, 2.0, 1.0, 0.5, 1.0)}
+        yield "without services and tags", {"labels": 0.0}
+        yield "services and tags share 0.2", {"labels": 0.2}
+        yield "services and tags share 0.6", {"labels": 0.6}
+        yield "with word pairs (weight 1)", {"pairs": 1.0}
+        yield "without the whys", {"whys": 0.0}
+        yield "without action-item titles", {"actions": 0.0}
+        yield "title weighs 1", {"title": 1.0}
+        yield "summary weighs 1", {"summary": 1.0}
+        yield "services only (no tags)", {"tag": 0.0}
+        yield "tags only (no services)", {"service": 0.0}
+        yield "without id mentions", {"mention": 0.0}
+        yield (
+            "words only, every field weighs 1",
+            {
+                "title": 1.0,
+                "summary": 1.0,
+                "modes": 0.0,
+                "labels": 0.0,
+            },
+        )
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+@dataclass(frozen=True, slots=True)
 class Suggestion:
-    """Another COE worth reading: its id, the cosine score (0..1) and why."""
+    """Another COE worth reading: its id, the score (0..1), a strength a reader can
+    judge (``strong``, ``moderate`` or ``weak``) and why: the failure modes, services,
+    tags and words both share, and whether one names the other in its text."""
 
     coe: str
     score: float
     reason: str
+    strength: str = "weak"
+    modes: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    mentioned: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        """The suggestion for tools (``coe similar --format json``)."""
+        return {
+            "coe": self.coe,
+            "score": self.score,
+            "strength": self.strength,
+            "reason": self.reason,
+            "failure_modes": list(self.modes),
+            "services": list(self.services),
+            "tags": list(self.tags),
+            "terms": list(self.terms),
+            "mentioned": self.mentioned,
+        }
+
+
+def strength_of(score: float) -> str:
+    """What a score means to a reader (see ``STRONG`` and ``MODERATE``)."""
+    if score >= STRONG:
+        return "strong"
+    return "moderate" if score >= MODERATE else "weak"
+
+
+# Stop words are dropped by their stem, so that each field is counted once, in C.
+_IGNORED_STEMS = frozenset(map(stem, IGNORED))
+MODE_INDEX: ModeIndex = compile_modes(lambda cue: [stem(w) for w in all_words(cue)])
 
 
 @dataclass(slots=True)
-class CoeText:
-    """What similarity reads of a COE. ``excluded`` are ids never to suggest for it."""
+class _Bag:
+    """A COE's weighted term counts, one mapping for each part of its vector."""
 
-    id: str | None
-    title: str = ""
-    summary: str = ""
-    text: list[str] = field(default_factory=list)
-    services: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    excluded: set[str] = field(default_factory=set)
-
-    @classmethod
-    def from_mapping(cls, fields: Mapping[str, Any]) -> CoeText:
-        """From plain values: ``id``, ``title``, ``summary``, ``text`` (a string or a list,
-        e.g. the summary and impact sections), ``whys`` (a list), ``services``, ``tags``
-        and ``related`` (ids, or front-matter ``related`` entries)."""
-        text = _strings(fields.get("text")) + _strings(fields.get("whys"))
-        excluded = {target for target in map(related_id, fields.get("related") or []) if target}
-        coe_id = fields.get("id")
-        return cls(
-            id=coe_id if isinstance(coe_id, str) else None,
-            title=_string(fields.get("title")),
-            summary=_string(fields.get("summary")),
-            text=text,
-            services=_strings(fields.get("services")),
-            tags=_strings(fields.get("tags")),
-            excluded=excluded,
-        )
-
-
-def _string(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list | tuple):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
-def body_text(body: Body | None) -> list[str]:
-    """The prose similarity reads from a body: the summary and impact sections, the
-    problem statement of the five whys and the whys themselves."""
-    if body is None:
-        return []
-    out: list[str] = []
-    for key in PROSE_SECTIONS:
-        section = body.section(key)
-        if section is not None:
-            out.append(section.text)
-    if body.whys_problem:
-        out.append(body.whys_problem)
-    out.extend(why.text for why in body.whys)
-    return out
-
-
-def text_of_document(doc: CoeDocument) -> CoeText:
-    """A COE as read from a file, whether or not it is valid yet (a COE being written)."""
-    data: Mapping[str, Any] = doc.data or {}
-    impact = data.get("impact")
-    return CoeText.from_mapping(
-        {
-            "id": data.get("id"),
-            "title": data.get("title"),
-            "summary": impact.get("summary") if isinstance(impact, Mapping) else None,
-            "text": body_text(doc.body),
-            "services": data.get("services"),
-            "tags": data.get("tags"),
-            "related": data.get("related") if isinstance(data.get("related"), list) else [],
-        }
-    )
-
-
-def text_of(entry: CoeEntry) -> CoeText:
-    """A published COE from the index: related ids both ways are excluded."""
-    text = text_of_document(entry.doc)
-    text.id = entry.id
-    text.title = str(entry.data.get("title", ""))
-    text.summary = str(entry.data["impact"].get("summary", ""))
-    text.services = [str(s) for s in entry.data.get("services") or []]
-    text.tags = [str(t) for t in entry.data.get("tags") or []]
-    text.excluded = {link.coe for link in (*entry.relations, *entry.backlinks)}
-    return text
-
-
-# -- words ----------------------------------------------------------------------------------
-
-
-def stem(word: str) -> str:
-    """A light suffix stripper: ``timeouts``/``timeout``, ``failed``/``failing``/``fails``,
-    ``queued``/``queues``/``queue`` meet. It is not a full Porter stemmer."""
-    if len(word) <= 3:
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    if word.endswith("ing") and len(word) >= 7:
-        word = word[:-3]
-    elif word.endswith("ed") and len(word) >= 6:
-        word = word[:-2]
-    if word.endswith("e") and len(word) > 4:
-        word = word[:-1]
-    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "lsz":
-        word = word[:-1]  # stopped -> stopp -> stop
-    return word
-
-
-def words(text: str) -> list[str]:
-    """The words of ``text`` that carry meaning: lower-cased, at least two characters with
-    a letter among them, no stop words, URLs left out."""
-    found = _WORD.findall(_URL.sub(" ", text.lower()))
-    return list(filterfalse(_IGNORED.__contains__, found))
+    words: dict[str, float] = field(default_factory=dict)
+    modes: dict[str, float] = field(default_factory=dict)
+    labels: dict[str, float] = field(default_factory=dict)
 
 
 class _Bags:
-    """Weighted term counts of COEs, sharing one stem cache and one count of the words
-    seen (so that reasons can show each stem as the word most often written)."""
+    """Weighted term counts of COEs, sharing one stem cache."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.stems: dict[str, str] = {}
-        self.seen: Counter[str] = Counter()
+        self.mentions: list[set[str]] = []
 
-    def _add(self, weights: dict[str, float], found: list[str], weight: float) -> None:
+    def _field(self, bag: _Bag, chunks: Sequence[str], weight: float, mode_weight: float) -> None:
+        """Add one field's words (and failure-mode cues) to ``bag``. The work is done on
+        the distinct words and in C where it can be: this runs over every COE."""
+        if (weight <= 0 and mode_weight <= 0) or not chunks:
+            return
+        found = all_words(chunks[0] if len(chunks) == 1 else "\n".join(chunks))
+        if not found:
+            return
         stems = self.stems
-        for word, count in Counter(found).items():
-            term = stems.get(word)
-            if term is None:
-                term = stems[word] = stem(word)
-            weights[term] = weights.get(term, 0.0) + weight * count
+        for word in set(found).difference(stems):
+            stems[word] = stem(word)
+        settings = self.settings
+        with_modes = settings.modes > 0 and mode_weight > 0
+        terms = list(map(stems.__getitem__, found))
+        counts = Counter(terms)
+        if weight > 0:
+            words = bag.words
+            for term, count in counts.items():
+                if term not in _IGNORED_STEMS:
+                    words[term] = words.get(term, 0.0) + weight * count
+        if settings.pairs > 0 and weight > 0:
+            kept = [t for t in terms if t not in _IGNORED_STEMS]
+            pair_weight = weight * settings.pairs
+            for a, b in pairwise(kept):
+                key = f"{PAIR_PREFIX}{a} {b}"
+                bag.words[key] = bag.words.get(key, 0.0) + pair_weight
+        if with_modes:
+            modes = bag.modes
+            for key, count in MODE_INDEX.find(terms, counts).items():
+                modes[key] = modes.get(key, 0.0) + count * mode_weight
 
-    def bag(self, text: CoeText) -> dict[str, float]:
-        weights: dict[str, float] = {}
-        title, summary = words(text.title), words(text.summary)
-        prose = [w for chunk in (*text.text, *text.services, *text.tags) for w in words(chunk)]
-        self._add(weights, title, TITLE)
-        self._add(weights, summary, SUMMARY)
-        self._add(weights, prose, TEXT)
-        for service in text.services:
-            key = SERVICE_PREFIX + service.casefold()
-            weights[key] = weights.get(key, 0.0) + SERVICE
-        for tag in text.tags:
-            key = TAG_PREFIX + tag.casefold()
-            weights[key] = weights.get(key, 0.0) + TAG
-        self.seen.update(title)
-        self.seen.update(summary)
-        self.seen.update(prose)
-        return weights
+    def bag(self, text: CoeText) -> _Bag:
+        settings = self.settings
+        bag = _Bag()
+        cause = settings.mode_fields
+        self._field(bag, [text.title], settings.title, cause[0])
+        self._field(bag, [text.summary], settings.summary, cause[1])
+        self._field(bag, [*text.text, *text.services, *text.tags], settings.text, cause[2])
+        self._field(bag, text.impact, settings.text, cause[1])
+        self._field(bag, text.whys, settings.whys, cause[3])
+        self._field(bag, text.actions, settings.actions, cause[4])
+        bag.modes = {MODE_PREFIX + key: count for key, count in bag.modes.items()}
+        labels = bag.labels
+        if settings.service > 0:
+            for service in text.services:
+                key = SERVICE_PREFIX + service.casefold()
+                labels[key] = labels.get(key, 0.0) + settings.service
+        if settings.tag > 0:
+            for tag in text.tags:
+                key = TAG_PREFIX + tag.casefold()
+                labels[key] = labels.get(key, 0.0) + settings.tag
+        self.mentions.append(_mentions(text))
+        return bag
 
     def surfaces(self) -> dict[str, str]:
-        """Each stem's most written word (the alphabetically first on a tie)."""
-        best: dict[str, tuple[int, str]] = {}
-        for word, count in self.seen.items():
-            term = self.stems[word]
+        """Each stem's shortest word (the alphabetically first on a tie): how a reason
+        shows the stem ("expire" for expired, expires, expiring)."""
+        best: dict[str, str] = {}
+        for word, term in self.stems.items():
             known = best.get(term)
-            if known is None or (-count, word) < (-known[0], known[1]):
-                best[term] = (count, word)
-        return {term: word for term, (_, word) in best.items()}
+            if word not in IGNORED and (known is None or (len(word), word) < (len(known), known)):
+                best[term] = word
+        return best
+
+
+def _mentions(text: CoeText) -> set[str]:
+    """The COE ids that ``text`` names in its prose."""
+    found: set[str] = set()
+    for chunk in (text.title, text.summary, *text.text, *text.whys):
+        if "COE-" in chunk:
+            found.update(_COE_ID.findall(chunk))
+    found.discard(text.id or "")
+    return found
+
+
+def _vector(bag: _Bag, idf: Mapping[str, float], settings: Settings) -> dict[str, float]:
+    """A COE's unit vector made of three parts, each normalised on its own and then
+    given its share: its words, its failure modes and its labels (services and tags).
+    The cosine of two such vectors is the shares' weighted mean of the three cosines, so
+    a few failure modes are not drowned by a hundred words."""
+    log = math.log
+    words = {t: (1 + log(c) if c >= 1 else c) * idf[t] for t, c in bag.words.items()}
+    # The failure modes are a short curated list: each counts the same, however many
+    # COEs of the folder share it (a common failure is still worth pointing out).
+    modes = {t: _tf(c) * (idf[t] if settings.mode_idf else 1.0) for t, c in bag.modes.items()}
+    labels = {t: _tf(c) * idf[t] for t, c in bag.labels.items()}
+    parts = [(1.0, words), (settings.modes, modes), (settings.labels, labels)]
+    present = sum(share for share, part in parts if part and share > 0)
+    vector: dict[str, float] = {}
+    for share, part in parts:
+        norm = math.hypot(*part.values()) if share > 0 else 0.0
+        if norm:
+            scale = math.sqrt(share / present) / norm
+            vector.update({term: weight * scale for term, weight in part.items()})
+    return vector
+
+
+def _tf(count: float) -> float:
+    """Sub-linear term frequency: a word said ten times is not ten times the hint."""
+    return 1 + math.log(count) if count >= 1 else count
 
 
 class SimilarityModel:
-    """TF-IDF vectors of a set of COEs and an inverted index over their heaviest words."""
+    """TF-IDF vectors of a set of COEs and an inverted index over their heaviest terms."""
 
     def __init__(
         self,
         texts: Sequence[CoeText],
-        terms_per_doc: int = TERMS_PER_DOC,
-        postings_per_term: int = POSTINGS_PER_TERM,
+        terms_per_doc: int | None = None,
+        postings_per_term: int | None = None,
+        settings: Settings = DEFAULT_SETTINGS,
     ) -> None:
         self.texts = list(texts)
-        bags = _Bags()
+        self.settings = settings
+        per_doc = terms_per_doc or settings.terms_per_doc
+        per_term = postings_per_term or settings.postings_per_term
+        bags = _Bags(settings)
         counts = [bags.bag(text) for text in self.texts]
         df: Counter[str] = Counter()
         for bag in counts:
-            df.update(bag.keys())
+            # Key views, not mappings: Counter counts those in C.
+            df.update(bag.words.keys())
+            df.update(bag.modes.keys())
+            df.update(bag.labels.keys())
         n = len(counts)
         log = math.log
         idf = {t: log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
@@ -265,26 +311,30 @@ class SimilarityModel:
         ids: dict[str, list[int]] = {}
         weights: dict[str, list[float]] = {}
         for number, bag in enumerate(counts):
-            vector = {t: (1 + log(c)) * idf[t] for t, c in bag.items()}
-            norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-            # Words in one COE alone are never shared: they count in the norm only.
-            top = heapq.nlargest(
-                terms_per_doc, (t for t in vector if df[t] > 1), key=vector.__getitem__
-            )
-            capped = {t: vector[t] / norm for t in top}
+            vector = _vector(bag, idf, settings)
+            # Terms in one COE alone are never shared: they count in the norm only.
+            capped: dict[str, float] = {}
+            for term in sorted(vector, key=vector.__getitem__, reverse=True):
+                if df[term] > 1:
+                    capped[term] = vector[term]
+                    if len(capped) == per_doc:
+                        break
             self.vectors.append(capped)
             for term, weight in capped.items():
                 ids.setdefault(term, []).append(number)
                 weights.setdefault(term, []).append(weight)
-        # A word indexed by very many COEs keeps only those it weighs most in; the others
-        # drop it from their vectors too, so that every score stays symmetric.
+        # A term indexed by very many COEs keeps only those it weighs most in; the others
+        # drop it from their vectors too, so that every score stays symmetric. What they
+        # drop is kept aside for a COE left with too few candidates (see ``_fallback``).
+        self.dropped: dict[int, dict[str, float]] = {}
         for term, members in ids.items():
-            if len(members) > postings_per_term:
-                heavy = heapq.nlargest(postings_per_term, zip(weights[term], members, strict=True))
+            if len(members) > per_term:
+                heavy = heapq.nlargest(per_term, zip(weights[term], members, strict=True))
                 kept = set(m for _, m in heavy)
                 for member in members:
                     if member not in kept:
-                        del self.vectors[member][term]
+                        vector = self.vectors[member]
+                        self.dropped.setdefault(member, {})[term] = vector.pop(term)
                 pairs = sorted((m, w) for w, m in heavy)
                 ids[term] = [m for m, _ in pairs]
                 weights[term] = [w for _, w in pairs]
@@ -296,32 +346,67 @@ class SimilarityModel:
         self.stems = bags.stems
         self.surface = bags.surfaces()
         self.position = {t.id: i for i, t in enumerate(self.texts) if t.id is not None}
+        # Pairs where one COE names the other's id, both ways.
+        self.linked: list[set[int]] = [set() for _ in range(n)]
+        if settings.mention > 0:
+            for number, named in enumerate(bags.mentions):
+                for coe in named:
+                    other = self.position.get(coe)
+                    if other is not None and other != number:
+                        self.linked[number].add(other)
+                        self.linked[other].add(number)
+        self.blocked = _blocked(self.texts)
         self._totals = [0.0] * n
 
-    def scores(self, number: int) -> dict[int, float]:
-        """Cosine scores against every COE sharing an indexed word with COE ``number``
-        (itself included)."""
+    def _final(self, number: int, other: int, cosine: float) -> float:
+        """The pair's score: the cosine, moved toward 1 when one names the other."""
+        if other in self.linked[number]:
+            return cosine + self.settings.mention * (1 - cosine)
+        return cosine
+
+    def scores(self, number: int, dropped: bool = False) -> dict[int, float]:
+        """Scores against every COE sharing an indexed term with COE ``number`` or named
+        by it (itself included); with ``dropped``, the terms it lost to the cap on
+        postings count too (one way: the other COE's side of the pair may differ)."""
         totals = self._totals
-        touched: list[int] = []
+        touched: list[int] = list(self.linked[number])
         postings = self.postings
-        for term, weight in self.vectors[number].items():
+        terms = self.vectors[number].items()
+        if dropped and number in self.dropped:
+            terms = {**self.vectors[number], **self.dropped[number]}.items()
+        for term, weight in terms:
             ids, weights = postings[term]
             for other, other_weight in zip(ids, weights, strict=True):
                 totals[other] += weight * other_weight
             touched.extend(ids)
-        found = {other: totals[other] for other in touched}
+        found = {other: self._final(number, other, totals[other]) for other in touched}
         for other in found:
             totals[other] = 0.0
         return found
 
     def suggest(self, number: int, k: int = TOP_K) -> list[Suggestion]:
         """The ``k`` best suggestions for one COE."""
-        candidates = [
+        candidates = self._candidates(number, self.scores(number))
+        return self._best(number, self._fallback(number, candidates), k)
+
+    def _candidates(self, number: int, scores: Mapping[int, float]) -> list[tuple[float, int]]:
+        blocked = self.blocked[number]
+        return [
             (score, -other)
-            for other, score in self.scores(number).items()
-            if score >= MIN_SCORE and self.allowed(number, other)
+            for other, score in scores.items()
+            if score >= FLOOR and other not in blocked
         ]
-        return self._best(number, candidates, k)
+
+    def _fallback(
+        self, number: int, candidates: list[tuple[float, int]]
+    ) -> list[tuple[float, int]]:
+        """A COE whose terms are all common ones may lose them all to the cap on postings
+        and be left with no candidate, although COEs like it exist: it is then scored
+        again with the terms it lost (370 of 10,000 COEs of the benchmark's corpus, made
+        of a few templates; hardly any in a real folder)."""
+        if candidates or number not in self.dropped:
+            return candidates
+        return self._candidates(number, self.scores(number, dropped=True))
 
     def suggest_all(self, k: int = TOP_K) -> list[list[Suggestion]]:
         """The ``k`` best suggestions for every COE. A pair's score is the same both ways,
@@ -332,7 +417,7 @@ class SimilarityModel:
         totals = self._totals
         postings = self.postings
         for number in range(n):
-            touched: list[int] = []
+            touched: list[int] = [other for other in self.linked[number] if other > number]
             for term, weight in self.vectors[number].items():
                 ids, weights = postings[term]
                 start = bisect_right(ids, number)
@@ -342,85 +427,156 @@ class SimilarityModel:
                 for other, other_weight in zip(later, weights[start:], strict=True):
                     totals[other] += weight * other_weight
                 touched.extend(later)
+            blocked = self.blocked[number]
             for other in set(touched):
-                score = totals[other]
+                score = self._final(number, other, totals[other])
                 totals[other] = 0.0
-                if score >= MIN_SCORE and self.allowed(number, other):
+                if score >= FLOOR and other not in blocked:
                     # (score, -index): the higher score first, then the earlier COE.
                     candidates[number].append((score, -other))
                     candidates[other].append((score, -number))
-        return [self._best(number, found, k) for number, found in enumerate(candidates)]
+        return [
+            self._best(number, self._fallback(number, found), k)
+            for number, found in enumerate(candidates)
+        ]
 
     def _best(self, number: int, candidates: list[tuple[float, int]], k: int) -> list[Suggestion]:
         """Suggestions from ``(score, -index)`` candidates, best first."""
-        candidates.sort(reverse=True)
-        return [
-            Suggestion(str(self.texts[-neg].id), round(score, 4), self.reason(number, -neg))
-            for score, neg in candidates[:k]
-        ]
+        return [self.explain(number, -neg, score) for score, neg in heapq.nlargest(k, candidates)]
 
     def allowed(self, number: int, other: int) -> bool:
         """Whether ``other`` may be suggested for ``number``: not itself, not a COE with
         the same id, and not related either way (relations and backlinks)."""
-        if other == number:
-            return False
-        mine, theirs = self.texts[number], self.texts[other]
-        if mine.id is not None and (mine.id == theirs.id or mine.id in theirs.excluded):
-            return False
-        return theirs.id is None or theirs.id not in mine.excluded
+        return other not in self.blocked[number]
 
-    def reason(self, number: int, other: int) -> str:
-        """Shared services and tags, then the words that weigh most in the match."""
+    def explain(self, number: int, other: int, score: float) -> Suggestion:
+        """The suggestion of ``other`` for ``number``, with what they share."""
         mine, theirs = self.texts[number], self.texts[other]
-        parts: list[str] = []
+        a, b = self.vectors[number], self.vectors[other]
+        if number in self.dropped:  # it may have been matched on the terms it lost
+            a = {**a, **self.dropped[number]}
+        shared = sorted(((a[t] * b[t], t) for t in a.keys() & b.keys()), reverse=True)
+        # The modes that carry the match: a mode both mention in passing is left out.
+        weighed = [(w, t[len(MODE_PREFIX) :]) for w, t in shared if t.startswith(MODE_PREFIX)]
+        modes = tuple(
+            BY_KEY[key].label for w, key in weighed[:REASON_MODES] if w >= weighed[0][0] / 2
+        )
         their_services = {s.casefold() for s in theirs.services}
         services = _unique(s for s in mine.services if s.casefold() in their_services)
-        if services:
-            parts.append("shared services: " + ", ".join(services))
         their_tags = {t.casefold() for t in theirs.tags}
         tags = _unique(t for t in mine.tags if t.casefold() in their_tags)
-        if tags:
-            parts.append("shared tags: " + ", ".join(tags))
-        a, b = self.vectors[number], self.vectors[other]
         # The words of the shared services and tags are said already.
         named = {self.stems.get(w) or stem(w) for name in (*services, *tags) for w in words(name)}
-        shown: list[str] = []
-        for _, term in sorted(((a[t] * b[t], t) for t in a.keys() & b.keys()), reverse=True):
-            if term.startswith((SERVICE_PREFIX, TAG_PREFIX)) or term in named:
-                continue
-            if term in self.everyday:
+        terms: list[str] = []
+        for _, term in shared:
+            if term.startswith(_PREFIXES) or term in named or term in self.everyday:
                 continue
             word = self.surface.get(term, term)
-            if word not in shown:
-                shown.append(word)
-                if len(shown) == REASON_TERMS:
+            if word not in terms:
+                terms.append(word)
+                if len(terms) == REASON_TERMS:
                     break
-        if shown:
-            parts.append("shared terms: " + ", ".join(shown))
-        return "; ".join(parts) or "similar wording"
+        mentioned = other in self.linked[number]
+        score = round(min(score, 1.0), 4)
+        return Suggestion(
+            coe=str(theirs.id),
+            score=score,
+            reason=_reason(mentioned, modes, services, tags, terms),
+            strength=strength_of(score),
+            modes=modes,
+            services=tuple(services),
+            tags=tuple(tags),
+            terms=tuple(terms),
+            mentioned=mentioned,
+        )
+
+
+def _blocked(texts: Sequence[CoeText]) -> list[set[int]]:
+    """For each COE, the COEs never to suggest for it: itself, COEs with the same id, and
+    COEs related to it either way."""
+    by_id: dict[str, list[int]] = {}
+    for number, text in enumerate(texts):
+        if text.id is not None:
+            by_id.setdefault(text.id, []).append(number)
+    blocked = [{number} for number in range(len(texts))]
+    for same in by_id.values():
+        if len(same) > 1:
+            for number in same:
+                blocked[number].update(same)
+    for number, text in enumerate(texts):
+        for coe in text.excluded:
+            for other in by_id.get(coe, ()):
+                blocked[number].add(other)
+                blocked[other].add(number)
+    return blocked
+
+
+def _reason(
+    mentioned: bool,
+    modes: Sequence[str],
+    services: Sequence[str],
+    tags: Sequence[str],
+    terms: Sequence[str],
+) -> str:
+    parts: list[str] = []
+    if mentioned:
+        parts.append("named in the text")
+    if modes:
+        parts.append("same failure mode: " + ", ".join(modes))
+    if services:
+        parts.append("shared services: " + ", ".join(services))
+    if tags:
+        parts.append("shared tags: " + ", ".join(tags))
+    if terms:
+        parts.append("shared terms: " + ", ".join(terms))
+    return "; ".join(parts) or "similar wording"
 
 
 def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def similar_index(entries: Iterable[CoeEntry], k: int = TOP_K) -> dict[str, list[Suggestion]]:
+def similar_index(
+    entries: Iterable[CoeEntry], k: int = TOP_K, settings: Settings = DEFAULT_SETTINGS
+) -> dict[str, list[Suggestion]]:
     """For every COE id, up to ``k`` other COEs most similar to it, best first."""
     chosen = list(entries)
-    model = SimilarityModel([text_of(entry) for entry in chosen])
+    model = SimilarityModel([text_of(entry) for entry in chosen], settings=settings)
     found = model.suggest_all(k)
     return {entry.id: found[number] for number, entry in enumerate(chosen)}
 
 
 def similar_to(
-    text_fields: CoeText | Mapping[str, Any], entries: Iterable[CoeEntry], k: int = TOP_K
+    text_fields: CoeText | Mapping[str, Any],
+    entries: Iterable[CoeEntry],
+    k: int = TOP_K,
+    settings: Settings = DEFAULT_SETTINGS,
 ) -> list[Suggestion]:
     """The ``k`` COEs among ``entries`` most similar to a COE being written (which need
     not be in ``entries``; when one of them has its id, that one is replaced by it)."""
-    text = text_fields if isinstance(text_fields, CoeText) else CoeText.from_mapping(text_fields)
-    others = [entry for entry in entries if text.id is None or entry.id != text.id]
-    model = SimilarityModel([*(text_of(entry) for entry in others), text])
-    return model.suggest(len(others), k)
+    return similar_to_many([text_fields], entries, k, settings)[0]
+
+
+def similar_to_many(
+    texts: Sequence[CoeText | Mapping[str, Any]],
+    entries: Iterable[CoeEntry],
+    k: int = TOP_K,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> list[list[Suggestion]]:
+    """``similar_to`` for several COEs (a pull request's), with one model: each gets the
+    ``k`` COEs most similar to it among ``entries`` (where one of them stands in for the
+    entry of the same id), never one that is not in ``entries``."""
+    given = [t if isinstance(t, CoeText) else CoeText.from_mapping(t) for t in texts]
+    chosen = list(entries)
+    known = {entry.id for entry in chosen}
+    replaced = {text.id for text in given if text.id is not None}
+    others = [entry for entry in chosen if entry.id not in replaced]
+    model = SimilarityModel([*(text_of(entry) for entry in others), *given], settings=settings)
+    mine = range(len(others), len(others) + len(given))
+    unknown = {number for number in mine if model.texts[number].id not in known}
+    for number in mine:
+        model.blocked[number] |= unknown
+    return [model.suggest(number, k) for number in mine]
 
 
 def markdown_escape(text: str) -> str:

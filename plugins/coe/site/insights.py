@@ -299,17 +299,19 @@ class InsightPages:
         suggestions = [s for s in self.similar.get(entry.id, []) if s.coe in self.url_for]
         if suggestions:
             items = "".join(
-                f'<li><a href="{escape(relative_url(self.url_for[s.coe], page_url))}">'
+                f'<li data-strength="{escape(s.strength)}">'
+                f'<a href="{escape(relative_url(self.url_for[s.coe], page_url))}">'
                 f"{escape(s.coe)}: {escape(str(self.index.by_id[s.coe].data['title']))}</a>"
-                f' <span class="coe-muted">({escape(s.reason)})</span></li>'
+                f' <span class="coe-muted">({escape(s.strength)}, {s.score:.2f}: '
+                f"{escape(s.reason)})</span></li>"
                 for s in suggestions
             )
             sections.append(
                 "## Possibly related\n\n"
                 + html_block(
                     '<div class="coe-similar" data-search-exclude><p class="coe-muted">'
-                    "COEs with similar content "
-                    "that this one does not name as related yet.</p>"
+                    "COEs with similar content that this one does not name as related yet, "
+                    "each with why and how strong the match is (strong, moderate or weak).</p>"
                     f"<ul>{items}</ul></div>"
                 )
             )
