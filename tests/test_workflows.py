@@ -353,7 +353,8 @@ BODY = f"{MARKER}\n## Similar incidents\n\n- **COE-2026-003**\n"
 
 
 @pytest.mark.skipif(
-    shutil.which("jq") is None, reason="jq is not installed (GitHub's runners have it)"
+    shutil.which("jq") is None and not os.environ.get("CI"),
+    reason="jq is not installed (GitHub's runners have it; CI installs it)",
 )
 def test_comment_step_posts_one_comment_then_updates_it(tmp_path: Path) -> None:
     writes, _ = comment_run(tmp_path, [], count=1, head=HEAD_SHA)
@@ -371,7 +372,8 @@ def test_comment_step_posts_one_comment_then_updates_it(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(
-    shutil.which("jq") is None, reason="jq is not installed (GitHub's runners have it)"
+    shutil.which("jq") is None and not os.environ.get("CI"),
+    reason="jq is not installed (GitHub's runners have it; CI installs it)",
 )
 def test_comment_step_stays_quiet_when_there_is_nothing_to_say(tmp_path: Path) -> None:
     # No COE changed and nothing posted before: no comment.
