@@ -23,8 +23,9 @@ glued to a value, a quoted or ``[]`` value continued at too small an indent, ``[
 agree (both read the same values, or both refuse) on every case of the suite but eleven,
 listed in that test: PyYAML's own parser accepts unknown directives, a ``{}`` mapping
 with empty values and a tab-only line opening a block scalar, and refuses trailing tabs,
-a tab in a directive, ``a?b`` inside ``[]`` and a ``!!str`` tag written out in full,
-which libyaml reads. Both give the same values and positions for every COE.
+a tab in a directive and ``a?b`` inside ``[]``, and takes the comma of ``!!str,`` inside
+``{}`` into the tag, where libyaml reads all of these as YAML 1.2 does. Both give the same
+values and positions for every COE.
 """
 
 from __future__ import annotations
