@@ -413,7 +413,7 @@ def read_yaml(text: str, first_line: int, *, pure_python: bool = False) -> YamlD
         except _Abort:
             return _unreadable(reader.doc)
         except yaml.MarkedYAMLError as exc:
-            repaired = repair_tab(source, exc) if repairs < _MAX_REPAIRS else None
+            repaired = _repair_tab(source, exc) if repairs < _MAX_REPAIRS else None
             if repaired is None:
                 return _syntax_error(reader, exc)
             source, repairs = repaired, repairs + 1
@@ -497,7 +497,7 @@ _BLOCK_START = re.compile(r"""[-?:](?:[ \t]|$)|(?:"[^"]*"|'[^']*'|[^\s#"'\[{][^#
 _BLOCK_HEADER = re.compile(r"[|>][+-]?(?=[ \t\n]|$)")
 
 
-def repair_tab(source: str, exc: yaml.MarkedYAMLError) -> str | None:
+def _repair_tab(source: str, exc: yaml.MarkedYAMLError) -> str | None:
     """``source`` with the tab libyaml stopped at made readable, where YAML 1.2 allows the
     tab; None where it does not (or the error is not about a tab). Tabs become spaces,
     which keeps every position; a block scalar whose first line starts with a tab gets an
@@ -537,14 +537,7 @@ def _node_column(line: str) -> int:
     column = len(line) - len(line.lstrip(" "))
     last = -1
     while (
-        column < len(line)
-        and line[column] in "-?:"
-        and line[column + 1 : column + 2]
-        in (
-            "",
-            " ",
-            "\t",
-        )
+        column < len(line) and line[column] in "-?:" and line[column + 1 : column + 2].strip() == ""
     ):
         last = column
         column += 1
@@ -578,19 +571,18 @@ def _indent_block_scalar(source: str, header: Any) -> str | None:
     indicator = _BLOCK_HEADER.match(source, header.index)
     if indicator is None:
         return None  # an explicit indentation already, or not a header
-    header_line = source[source.rfind("\n", 0, header.index) + 1 : header_end]
-    parent = _node_column(header_line[: header.index - header_end + len(header_line)] + "|")
-    spaces = 0
+    line_start = source.rfind("\n", 0, header.index) + 1
+    parent = _node_column(source[line_start : header.index] + "|")
+    floor = 0  # blank lines before the first line of text may not be indented more
     for line in source[header_end + 1 :].split("\n"):
         content = line.lstrip(" ")
         if content:
             spaces = len(line) - len(content)
             break
-        if len(line) > spaces:
-            spaces = len(line)  # leading blank lines set a floor
+        floor = max(floor, len(line))
     else:
         return None
     indentation = spaces - parent if parent >= 0 else spaces
-    if not 1 <= indentation <= 9 or spaces <= parent:
+    if not 1 <= indentation <= 9 or spaces <= parent or floor > spaces:
         return None
     return source[: header.index + 1] + str(indentation) + source[header.index + 1 :]
