@@ -404,3 +404,26 @@ def test_the_invisible_line_break_hint_survives_a_quoted_value_before_it(
     line = next(line for line in result.stdout.splitlines() if "[yaml-syntax]" in line)
     assert "invisible U+2028 character" in line
     assert "delete it" in line
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("team: fulfilment\n", "team:\tfulfilment\n\t\n", None),
+        ("team: fulfilment\n", 'team: "fulfilment"# owner\n', 9),
+    ],
+    ids=["tabs-yaml-allows", "comment-glued-to-a-quote"],
+)
+def test_validate_reads_front_matter_as_yaml_1_2(
+    tmp_path: Path, old: str, new: str, expected: int | None
+) -> None:
+    assert VALID_COE.split("\n")[8] == old.rstrip("\n")  # line 9 of the file
+    repo = make_repo(tmp_path, {"coes/COE-2026-101-x.md": VALID_COE.replace(old, new, 1)})
+    result = run_coe("validate", cwd=repo)
+    assert "Traceback" not in result.stderr
+    if expected is None:
+        assert result.returncode == 0, result.stdout
+    else:
+        assert result.returncode == 1
+        assert f"COE-2026-101-x.md:{expected}:" in result.stdout
+        assert "[yaml-syntax]" in result.stdout and "space before its `#`" in result.stdout
