@@ -34,6 +34,7 @@ import bisect
 import math
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -134,22 +135,23 @@ class _Frame:
     start: Any = None  # the start mark of a flow collection inside a block one
 
 
-class _Positions:
-    """File positions of parser marks. libyaml also breaks lines at NEL, U+2028 and
-    U+2029; where the text has one, lines are counted from the mark's character index so
-    that positions stay file lines."""
+def _positions(source: str, first_line: int) -> Callable[[Any], Pos]:
+    """How to turn a parser mark into a file position. libyaml also breaks lines at NEL,
+    U+2028 and U+2029; where the text has one, lines are counted from the mark's character
+    index so that positions stay file lines."""
+    if not any(char in source for char in _YAML_ONLY_BREAKS):
 
-    def __init__(self, source: str, first_line: int) -> None:
-        self.first_line = first_line
-        self.line_starts: list[int] = []
-        if any(char in source for char in _YAML_ONLY_BREAKS):
-            self.line_starts = [0, *(i + 1 for i, char in enumerate(source) if char == "\n")]
+        def at(mark: Any) -> Pos:
+            return (first_line + mark.line, mark.column + 1)
 
-    def __call__(self, mark: Any) -> Pos:
-        if self.line_starts:
-            index = bisect.bisect_right(self.line_starts, mark.index) - 1
-            return (self.first_line + index, mark.index - self.line_starts[index] + 1)
-        return (self.first_line + mark.line, mark.column + 1)
+        return at
+    line_starts = [0, *(i + 1 for i, char in enumerate(source) if char == "\n")]
+
+    def by_index(mark: Any) -> Pos:
+        index = bisect.bisect_right(line_starts, mark.index) - 1
+        return (first_line + index, mark.index - line_starts[index] + 1)
+
+    return by_index
 
 
 class _Reader:
@@ -159,8 +161,10 @@ class _Reader:
     def __init__(self, source: str, first_line: int) -> None:
         self.source = source
         self.doc = YamlDocument()
-        self.pos = _Positions(source, first_line)
+        self.first_line = first_line
+        self.pos = _positions(source, first_line)
         self.stack: list[_Frame] = []
+        self.in_flow = False  # the innermost open collection is written in [] or {}
         self.documents = 0
         # Where scalars are, to tell a comment from a "#" inside a value; kept only when
         # the text has a "#" at all.
@@ -176,21 +180,23 @@ class _Reader:
         ``index``; the values are still read, so every other finding shows too."""
         line = self.source.count("\n", 0, index)
         column = index - self.source.rfind("\n", 0, index)
-        hit = Hit(f"YAML syntax error: {message}", self.pos.first_line + line, column)
+        hit = Hit(f"YAML syntax error: {message}", self.first_line + line, column)
         if ("yaml-syntax", hit) not in self.doc.hits:
             self.doc.hits.append(("yaml-syntax", hit))
 
     def read(self, events: Any) -> None:
         event: Any
+        scalar = self.scalar  # bound once: a front-matter has hundreds of scalars
         for event in events:
             # Exact classes, tested most frequent first: libyaml emits no subclasses.
             kind = type(event)
             if kind is _SCALAR:
-                self.scalar(event)
+                scalar(event)
             elif kind is _MAPPING_START or kind is _SEQUENCE_START:
                 self.start(event, kind is _MAPPING_START)
             elif kind is _MAPPING_END or kind is _SEQUENCE_END:
                 frame = self.stack.pop()
+                self.in_flow = bool(self.stack) and self.stack[-1].flow
                 if frame.start is not None:
                     self.check_indent(frame.start, event.end_mark, comments=True)
             elif kind is _ALIAS:
@@ -224,10 +230,14 @@ class _Reader:
         if event.anchor is not None or event.tag not in _STR_TAGS:
             self.check_tag(event, _STR_TAGS)
         style = event.style
-        flow = bool(self.stack) and self.stack[-1].flow
-        if flow and not style:
-            self.check_flow_plain(event)
-        elif style in ("'", '"') and not flow and event.start_mark.line != event.end_mark.line:
+        if not style:
+            if self.in_flow:
+                self.check_flow_plain(event)
+        elif (
+            not self.in_flow
+            and style in ("'", '"')
+            and event.start_mark.line != event.end_mark.line
+        ):
             self.check_indent(event.start_mark, event.end_mark, comments=False)
         if self.spans is not None:
             start = event.start_mark.index
@@ -237,14 +247,17 @@ class _Reader:
                     start = event.end_mark.index
                 self.check_header(event.start_mark.index, start)
             self.spans.append((start, event.end_mark.index))
+        value = event.value
         if style or event.tag is not None:
-            value = event.value
             self.place(sys.intern(value) if len(value) <= _SHARED else value, event)
             return
-        resolved = resolve_plain(event.value)
-        if isinstance(resolved, str) and len(resolved) <= _SHARED:
-            resolved = sys.intern(resolved)  # statuses, kinds, dates: repeated
-        self.place(resolved, event, None if isinstance(resolved, str) else event.value)
+        resolved = resolve_plain(value)
+        if resolved is value:
+            if len(value) <= _SHARED:
+                resolved = sys.intern(value)  # statuses, kinds, dates: repeated
+            self.place(resolved, event)
+        else:
+            self.place(resolved, event, None if isinstance(resolved, str) else value)
 
     def start(self, event: Any, mapping: bool) -> None:
         self.check_tag(event, _COLLECTION_TAGS)
@@ -275,6 +288,7 @@ class _Reader:
         if flow and stack and not stack[-1].flow:
             frame.start = event.start_mark
         stack.append(frame)
+        self.in_flow = flow
 
     def place(self, value: Any, event: Any, raw: str | None = None) -> None:
         """Attach a finished key or value (or the start of a collection) to its parent."""
@@ -435,7 +449,7 @@ def _syntax_error(reader: _Reader, exc: yaml.MarkedYAMLError) -> YamlDocument:
     """The finding for a syntax error, placed where the author can fix it."""
     doc, pos, source = _unreadable(reader.doc), reader.pos, reader.source
     mark = exc.problem_mark or exc.context_mark
-    line, column = pos(mark) if mark is not None else (pos.first_line, 1)
+    line, column = pos(mark) if mark is not None else (reader.first_line, 1)
     problem = exc.problem or "invalid YAML"
     if "maximum nesting depth" in problem:  # libyaml's own limit, met before ours
         message = f"values are nested more than {MAX_DEPTH} levels deep"
@@ -456,7 +470,7 @@ def _syntax_error(reader: _Reader, exc: yaml.MarkedYAMLError) -> YamlDocument:
         else:
             context = f" ({exc.context} that starts on line {started[0]})"
     end = mark.index if mark is not None else len(source)
-    hint = _break_hint(source, pos.first_line, end)
+    hint = _break_hint(source, reader.first_line, end)
     doc.hits.append(
         ("yaml-syntax", Hit(f"YAML syntax error: {problem}{context}{hint}", line, column))
     )
@@ -464,7 +478,7 @@ def _syntax_error(reader: _Reader, exc: yaml.MarkedYAMLError) -> YamlDocument:
 
 
 def _reader_error(reader: _Reader, exc: yaml.YAMLError) -> YamlDocument:
-    doc, source, first_line = _unreadable(reader.doc), reader.source, reader.pos.first_line
+    doc, source, first_line = _unreadable(reader.doc), reader.source, reader.first_line
     line, column = first_line, 1
     position = getattr(exc, "position", None)
     if isinstance(position, int):
