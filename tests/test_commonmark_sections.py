@@ -166,7 +166,7 @@ def test_a_fence_opened_in_an_item_and_closed_at_column_0_swallows_what_follows(
 def test_the_example_coe_with_a_fenced_step_is_valid() -> None:
     example = next(ROOT.joinpath("coes").rglob("COE-2026-001-*.md"))
     text = example.read_text(encoding="utf-8")
-    assert "1. Revert" in text and "2. ```sh" in text  # the steps are still there
+    assert "\n1. ```sh\n" in text and "\n2. ```sh\n" in text  # the steps are still there
     code, report = validate_json(ROOT, str(example.relative_to(ROOT)))
     assert report["diagnostics"] == []
     assert code == 0
