@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from coe.core.frontmatter import Split, split_front_matter
 from coe.core.yamlreader import MAX_DEPTH, YamlDocument, read_yaml
-from tests.helpers import VALID_COE
+from tests.helpers import VALID_COE, make_repo, run_coe
 
 
 def value_of(text: str) -> Any:
@@ -279,3 +280,150 @@ def test_the_same_text_at_another_offset_moves_every_position() -> None:
     text = "incident:\n  started: 2026-03-02T14:00:00Z\n"
     assert read_yaml(text, 2).keys[("incident", "started")] == (3, 3)
     assert read_yaml(text, 40).keys[("incident", "started")] == (41, 3)
+
+
+# --- tabs YAML 1.2 allows, and what libyaml lets through that YAML 1.2 forbids -----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("team: fulfilment\n\t\nstatus: draft\n", {"team": "fulfilment", "status": "draft"}),
+        ("team: fulfilment\n \t \nstatus: draft\n", {"team": "fulfilment", "status": "draft"}),
+        ("note: |\n  first\n  \t\n  second\n", {"note": "first\n\t\nsecond\n"}),
+        ("note: |\n \t\nteam: x\n", {"note": "\t\n", "team": "x"}),
+        ("note: |\n \tindented by a tab\n", {"note": "\tindented by a tab\n"}),
+        ("team:\tfulfilment\n", {"team": "fulfilment"}),
+        ("services:\n-\tauth-api\n- \tcheckout-api\n", {"services": ["auth-api", "checkout-api"]}),
+        ("team:\n \tfulfilment\n", {"team": "fulfilment"}),
+    ],
+    ids=[
+        "tab-line-between-fields",
+        "spaces-and-tab-line",
+        "tab-line-in-a-literal-block",
+        "tab-line-opening-a-literal-block",
+        "tab-after-a-block-indentation",
+        "tab-after-key",
+        "tab-after-dash",
+        "tab-after-indentation",
+    ],
+)
+def test_tabs_that_yaml_1_2_allows_are_read(text: str, expected: Any) -> None:
+    assert value_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "team:\n\tfulfilment\n",  # a tab as indentation
+        "services:\n-\t- auth-api\n",  # a tab before a nested list
+        "incident:\n  started: x\n  \tdetected: y\n",  # a tab before a key
+        "note: |\n\t\nteam: x\n",  # a tab where the block's indentation is
+        "note: |\n  first\n\t\n  second\n",  # the same, after the first line
+    ],
+)
+def test_tabs_that_yaml_1_2_forbids_stay_errors(text: str) -> None:
+    doc = read_yaml(text, 2)
+    assert not doc.readable
+    assert [rule for rule, _ in doc.hits] == ["yaml-syntax"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ('team: "fulfilment"# the owning team\n', 2, "space before its `#`"),
+        ("services: [auth-api]# comment\n", 2, "space before its `#`"),
+        ("note: ># comment\n  text\n", 2, "space before its `#`"),
+        ('id: x\ntitle: "Label printing\nfailed"\n', 4, "indented more than column 1"),
+        ("impact:\n  summary: 'For 40\n  minutes'\n", 4, "indented more than column 3"),
+        ("services: [auth-api,\ncheckout-api]\n", 3, "indented more than column 1"),
+        ("services: [-]\n", 2, "`-` alone"),
+        ("tags: {?foo: bar}\n", 2, "`?foo`"),
+    ],
+    ids=[
+        "comment-glued-to-a-quote",
+        "comment-glued-to-a-bracket",
+        "comment-glued-to-a-block-header",
+        "quoted-continuation-at-column-0",
+        "quoted-continuation-not-indented-past-its-mapping",
+        "flow-list-continued-at-column-0",
+        "dash-alone-in-a-flow-list",
+        "question-mark-glued-to-a-flow-key",
+    ],
+)
+def test_what_libyaml_accepts_but_yaml_1_2_forbids_is_an_error_at_its_line(
+    text: str, line: int, words: str
+) -> None:
+    doc = read_yaml(text, 2)
+    rule, message, found_line, _ = only_hit(doc)
+    assert (rule, found_line) == ("yaml-syntax", line)
+    assert words in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'title: "Label # 5 failed"\nteam: x # owner\n',
+        "title: C# service\n",
+        "note: |\n  # not a comment\n",
+        'title: "Label printing\n  failed"\n',
+        "services: [auth-api,\n  checkout-api]\n",
+        "tags: {? foo: bar}\n",
+    ],
+)
+def test_the_yaml_1_2_spelling_of_the_same_values_is_fine(text: str) -> None:
+    assert read_yaml(text, 2).hits == []
+
+
+def test_both_parsers_read_a_coe_alike(valid: YamlDocument) -> None:
+    split = split_front_matter(VALID_COE)
+    assert isinstance(split, Split)
+    pure = read_yaml(split.yaml_text, split.yaml_line, pure_python=True)
+    assert (pure.value, pure.keys, pure.values, pure.hits) == (
+        valid.value,
+        valid.keys,
+        valid.values,
+        valid.hits,
+    )
+
+
+def test_the_invisible_line_break_hint_survives_a_quoted_value_before_it(
+    tmp_path: Path,
+) -> None:
+    """`coe validate` names the U+2028 that breaks a line, even when a quoted value comes
+    first (the hint once read the last quoted value instead of the front-matter)."""
+    title = "title: Label service returned HTTP 503 for 40 minutes after a connection-pool change"
+    assert title in VALID_COE
+    text = VALID_COE.replace(title, 'title: "Label service returned HTTP 503"').replace(
+        "team: fulfilment\n", "team: fulfilment\u2028  extra: 1\n"
+    )
+    repo = make_repo(tmp_path, {"coes/COE-2026-101-x.md": text})
+    result = run_coe("validate", cwd=repo)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    line = next(line for line in result.stdout.splitlines() if "[yaml-syntax]" in line)
+    assert "invisible U+2028 character" in line
+    assert "delete it" in line
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("team: fulfilment\n", "team:\tfulfilment\n\t\n", None),
+        ("team: fulfilment\n", 'team: "fulfilment"# owner\n', 9),
+    ],
+    ids=["tabs-yaml-allows", "comment-glued-to-a-quote"],
+)
+def test_validate_reads_front_matter_as_yaml_1_2(
+    tmp_path: Path, old: str, new: str, expected: int | None
+) -> None:
+    assert VALID_COE.split("\n")[8] == old.rstrip("\n")  # line 9 of the file
+    repo = make_repo(tmp_path, {"coes/COE-2026-101-x.md": VALID_COE.replace(old, new, 1)})
+    result = run_coe("validate", cwd=repo)
+    assert "Traceback" not in result.stderr
+    if expected is None:
+        assert result.returncode == 0, result.stdout
+    else:
+        assert result.returncode == 1
+        assert f"COE-2026-101-x.md:{expected}:" in result.stdout
+        assert "[yaml-syntax]" in result.stdout and "space before its `#`" in result.stdout

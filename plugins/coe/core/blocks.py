@@ -50,7 +50,7 @@ Block = Paragraph | ListStart | Item
 
 
 @cache
-def _parser() -> MarkdownIt:
+def block_parser() -> MarkdownIt:
     # Imported here: most runs never need it. Inline markup is left unparsed, since block
     # structure is all the outline needs.
     from markdown_it import MarkdownIt
@@ -78,7 +78,7 @@ def _first_paragraph(tokens: list[Token], item_index: int) -> str:
 def reference(text: str) -> list[Block]:
     """The outline by markdown-it's CommonMark block parser."""
     blocks: list[Block] = []
-    tokens = _parser().parse(text)
+    tokens = block_parser().parse(text)
     for index, tok in enumerate(tokens):
         if tok.map is None:
             continue
@@ -98,16 +98,17 @@ def reference(text: str) -> list[Block]:
 _MARKER = re.compile(r"( *)(-|[0-9]{1,9}[.)])(?:( +)(.*))?$")
 # What starts a block other than a paragraph or a dash or numbered item: headings,
 # quotes, HTML, fences, other bullets, setext underlines, thematic breaks and link
-# reference definitions. A line that starts with one of these leaves the scan.
+# reference definitions (any "[" but one closing a label without brackets or backslashes
+# on its line, not followed by ":"). A line that starts with one of these leaves the scan.
 _OTHER_BLOCK = re.compile(
-    r" *(?:[#>]|<|```|~~~|[*+](?: |$)|=+ *$|-+ *$|\[[^\]]*\]:"
+    r" *(?:[#>]|<|```|~~~|[*+](?: |$)|=+ *$|-+ *$|\[(?![^\[\]\\]*\](?!:))"
     r"|([-*_])(?: *\1){2,} *$)"
 )
 
 
 # What CommonMark trims from a paragraph's ends: not ``str.strip()``'s set, which also
 # takes U+001C to U+001F and U+0085.
-_TRIM = (
+MD_TRIM = (
     "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
@@ -138,7 +139,7 @@ def scan(text: str) -> list[Block] | None:
         nonlocal paragraph
         if paragraph is not None and paragraph.block is not None:
             old = blocks[paragraph.block]
-            joined = "\n".join(paragraph.lines).strip(_TRIM)
+            joined = "\n".join(paragraph.lines).strip(MD_TRIM)
             if isinstance(old, Item):
                 blocks[paragraph.block] = Item(old.line, old.depth, joined)
             elif isinstance(old, Paragraph):

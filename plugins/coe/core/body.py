@@ -1,8 +1,10 @@
 """The Markdown body as the rules see it: sections, timeline entries and whys, with lines.
 
-Only block structure is read, never inline markup: headings come from a line scan, and
-the Timeline and Five whys lists from the outline in ``blocks``. Every line is a 1-based
-line of the file, front-matter included.
+Only block structure is read, never inline markup. Headings are CommonMark's top-level
+headings: a line scan finds them in bodies made of the constructs it models (almost every
+COE), and markdown-it's block parser in any other body. The Timeline and Five whys lists
+come from the outline in ``blocks``. Every line is a 1-based line of the file,
+front-matter included.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
-from .blocks import Block, Item, ListStart, Paragraph, outline
+from .blocks import MD_TRIM, Block, Item, ListStart, Paragraph, block_parser, outline
 
 # The contract's sections, in order, by the key a heading is matched with.
 REQUIRED_SECTIONS: tuple[str, ...] = (
@@ -154,135 +156,183 @@ def parse_timestamp(text: str) -> tuple[datetime | None, str | None, str]:
     return time, None, (match["event"] or "").strip()
 
 
-_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
-_BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)$")
-_LIST_OR_QUOTE = re.compile(r" {0,3}(?:[-+*]|[0-9]{1,9}[.)]|>)(?:[ \t]|$)")
-_HTML_RAW = re.compile(r" {0,3}<(script|pre|style|textarea)(?:[\s>]|$)", re.IGNORECASE)
-_HTML_BLOCK = re.compile(
-    r" {0,3}</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col"
-    r"|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form"
-    r"|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem"
-    r"|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td"
-    r"|tfoot|th|thead|title|tr|track|ul)(?:[\s/>]|$)",
-    re.IGNORECASE,
-)
+# The characters that start nothing but paragraph text: most lines, decided at once.
+_TEXT_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ(\"'!$%&,./:;?@^{|}\\")
+_ORDERED = re.compile(r"[0-9]{1,9}[.)](?= |$)")
+_BREAK = re.compile(r"([-*_])(?: *\1){2,} *$")
+_UNDERLINE = re.compile(r"(?:=+|-+) *$")
+# A bracket that cannot open a link reference definition: a label without brackets or
+# backslashes, closed on its line and not followed by a colon.
+_NOT_A_DEFINITION = re.compile(r"\[[^\[\]\\]*\](?!:)")
+# What may open an HTML block; "<" followed by anything else is text.
+_HTML_START = re.compile(r"<[A-Za-z/!?]")
+# Characters the scan leaves to the parser wherever they are: a tab counts as up to four
+# columns, CR is a line break and NUL is replaced, all three only by the parser.
+_PARSER_ONLY = ("\t", "\r", "\0")
+
+# What the content of a line (after its indentation) opens, to the scan.
+_UNKNOWN, _TEXT, _ATX, _FENCE, _COMMENT, _MARKER, _BREAK_LINE, _UNDERLINE_LINE = range(8)
 
 
-def _closes_fence(line: str, fence: tuple[str, int]) -> bool:
-    stripped = line.strip()
-    return (
-        len(line) - len(line.lstrip(" ")) <= 3
-        and len(stripped) >= fence[1]
-        and stripped == fence[0] * len(stripped)
-    )
+def _kind(content: str) -> int:
+    """What a line's content (without its indentation) opens; ``_UNKNOWN`` for what the
+    scan leaves to the parser."""
+    first = content[0]
+    if first in _TEXT_START:
+        return _TEXT
+    if first == "#":
+        hashes = len(content) - len(content.lstrip("#"))
+        return _ATX if hashes <= 6 and content[hashes : hashes + 1] in ("", " ") else _TEXT
+    if first in "-*_+=":
+        if first in "-*_" and _BREAK.match(content):
+            return _BREAK_LINE
+        if first in "-*+" and content[1:2] in ("", " "):
+            return _MARKER
+        return _UNDERLINE_LINE if _UNDERLINE.match(content) else _TEXT
+    if first.isdigit():
+        return _MARKER if _ORDERED.match(content) else _TEXT
+    if first in "`~":
+        run = len(content) - len(content.lstrip(first))
+        if run < 3 or (first == "`" and "`" in content[run:]):
+            return _TEXT
+        return _FENCE
+    if first == "<":
+        if content.startswith("<!--"):
+            return _COMMENT
+        return _UNKNOWN if _HTML_START.match(content) else _TEXT
+    if first == "[":
+        return _TEXT if _NOT_A_DEFINITION.match(content) else _UNKNOWN
+    return _UNKNOWN if first == ">" else _TEXT
 
 
-def _starts_container(line: str, paragraph_open: bool) -> bool:
-    """Whether ``line`` starts a list item or a block quote. While a paragraph is open,
-    only a non-empty bullet item or an item numbered 1 interrupts it."""
-    marker = _LIST_OR_QUOTE.match(line)
-    if marker is None:
+def _atx_title(content: str) -> str:
+    """An ATX heading's title, cut as CommonMark cuts it: a closing run of ``#`` goes only
+    after a space, so ``### ###`` is an empty heading and ``# C#`` keeps its ``#``."""
+    text = content.lstrip("#").rstrip(" ")
+    cut = text.rstrip("#")
+    if cut.endswith(" "):
+        text = cut
+    return text.strip(MD_TRIM)
+
+
+def _interrupts(kind: int, content: str, in_container: bool) -> bool:
+    """Whether a line of this kind ends the open paragraph. A list item always does when
+    it is less indented than the paragraph's item; else only a bullet or an item
+    numbered 1, with text."""
+    if kind in (_TEXT, _UNDERLINE_LINE):
         return False
-    if not paragraph_open or marker[0].strip() == ">":
+    if kind != _MARKER or not in_container:
         return True
-    rest = line[marker.end() :].strip()
-    number = marker[0].strip().rstrip(".)")
-    return bool(rest) and (not number.isdigit() or int(number) == 1)
+    digits = len(content) - len(content.lstrip("0123456789"))
+    rest = content[digits + 1 if digits else 1 :].strip(" ")
+    return bool(rest) and (not digits or int(content[:digits]) == 1)
 
 
-def _interrupts(line: str) -> bool:
-    """Whether ``line`` starts a block that ends a paragraph (so it is no lazy
-    continuation of a list item or quote)."""
-    return bool(
-        _ATX.match(line)
-        or _BREAK.match(line)
-        or _starts_container(line, True)
-        or line.lstrip(" ").startswith("<!--")
-        or _HTML_RAW.match(line)
-        or _HTML_BLOCK.match(line)
-    )
+def _scan_headings(lines: list[str]) -> list[tuple[int, int, int, str]] | None:
+    """The top-level headings by a line scan, or None when a line holds a construct the
+    scan leaves to the parser: block quotes, HTML other than comments, possible link
+    reference definitions, empty list items, items that open with a break or indented
+    code.
+
+    The scan models paragraphs (with their lazy continuation lines), ATX and setext
+    headings, thematic breaks, fenced and indented code, HTML comments, and list items
+    nested to any depth, each by the indent of its content."""
+    found: list[tuple[int, int, int, str]] = []
+    items: list[int] = []  # the content indent of each open list item, outermost first
+    paragraph: int | None = None  # the first line of the open paragraph
+    fence: tuple[str, int] | None = None  # its character and length
+    comment = False  # an HTML comment block is open
+    base = 0  # the content indent of the item that holds the open fence or comment
+    for index, line in enumerate(lines):
+        content = line.lstrip(" ")
+        indent = len(line) - len(content)
+        if fence is not None or comment:
+            if not content:
+                continue
+            if indent >= base:
+                if fence is not None:
+                    run = len(content) - len(content.lstrip(fence[0]))
+                    if indent - base <= 3 and run >= fence[1] and not content[run:].strip(" "):
+                        fence = None
+                elif "-->" in content:
+                    comment = False
+                continue
+            # A less indented line ends the list item, and with it the code or comment.
+            fence, comment = None, False
+        if not content:
+            paragraph = None
+            continue
+        kind = _kind(content)
+        if kind == _UNKNOWN:
+            if paragraph is None or content[0] != "[":
+                return None
+            kind = _TEXT  # a definition cannot interrupt a paragraph
+        container = items[-1] if items else 0
+        if paragraph is not None:
+            if indent - container > 3:
+                continue  # an indented line continues a paragraph
+            if indent >= container and content[0] in "-=" and _UNDERLINE.match(content):
+                if not items:
+                    title = "\n".join(lines[paragraph:index]).strip(MD_TRIM)
+                    found.append((paragraph, 1 if content[0] == "=" else 2, index + 1, title))
+                paragraph = None
+                continue
+            if not _interrupts(kind, content, indent >= container):
+                continue  # a continuation line; lazy when less indented than its item
+            paragraph = None
+        if 4 <= indent < container:
+            return None  # deeper than a list marker may start, shallower than its item
+        while items and items[-1] > indent:
+            items.pop()
+        container = items[-1] if items else 0
+        if indent - container >= 4:
+            continue  # indented code
+        while kind == _MARKER:
+            digits = len(content) - len(content.lstrip("0123456789"))
+            rest = content[digits + 1 if digits else 1 :].lstrip(" ")
+            spaces = len(content) - (digits + 1 if digits else 1) - len(rest)
+            if not rest or spaces > 4:
+                return None  # an empty item, or one that opens with indented code
+            indent += len(content) - len(rest)
+            items.append(indent)
+            content = rest
+            kind = _kind(content)
+            if kind in (_UNKNOWN, _BREAK_LINE, _UNDERLINE_LINE):
+                return None  # an item that opens with a block the scan leaves alone
+        if kind in (_TEXT, _UNDERLINE_LINE):
+            paragraph = index
+        elif kind == _ATX:
+            if not items:
+                level = len(content) - len(content.lstrip("#"))
+                found.append((index, level, index + 1, _atx_title(content)))
+        elif kind == _FENCE:
+            fence = (content[0], len(content) - len(content.lstrip(content[0])))
+            base = items[-1] if items else 0
+        elif kind == _COMMENT and "-->" not in content:
+            comment, base = True, items[-1] if items else 0
+    return found
+
+
+def _reference_headings(text: str) -> list[tuple[int, int, int, str]]:
+    """The top-level headings by markdown-it's CommonMark block parser."""
+    tokens = block_parser().parse(text)
+    return [
+        (token.map[0], int(token.tag[1]), token.map[1], tokens[position + 1].content)
+        for position, token in enumerate(tokens)
+        if token.type == "heading_open" and token.level == 0 and token.map is not None
+    ]
 
 
 def _headings(lines: list[str]) -> list[tuple[int, int, int, str]]:
     """(first line index, level, index after the heading, title) of each top-level
-    heading: ATX and setext headings outside code fences, HTML blocks, list items and
-    block quotes, the way CommonMark reads them. A scan of the lines, far cheaper than a
-    full block parse (``tests/test_body_scan.py`` holds it to markdown-it's answers)."""
-    found: list[tuple[int, int, int, str]] = []
-    fence: tuple[str, int] | None = None
-    html_end: str | None = None  # "-->", "</script>"..., or "" for "a blank line"
-    paragraph: int | None = None  # where an open top-level paragraph began
-    container = False  # inside a list item or a block quote
-    after_blank = False
-    for index, line in enumerate(lines):
-        if fence is not None:
-            if _closes_fence(line.lstrip(" ") if container else line, fence):
-                fence = None
-            continue
-        if html_end is not None:
-            if (html_end == "" and not line.strip()) or (html_end and html_end in line.lower()):
-                html_end = None
-            continue
-        if not line.strip():
-            paragraph, after_blank = None, True
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        opener = _FENCE.match(line.lstrip(" ") if container else line)
-        fence_opens = opener is not None and not (opener[2][0] == "`" and "`" in opener[3])
-        if (
-            container
-            and (indent > 0 or not after_blank)
-            and not (indent == 0 and (fence_opens or _interrupts(line)))
-        ):
-            # The content of a list item or quote, or a lazy continuation of it.
-            if fence_opens and opener is not None:
-                fence = (opener[2][0], len(opener[2]))
-            after_blank = False
-            continue
-        container, after_blank = False, False
-        if fence_opens and opener is not None:
-            fence, paragraph = (opener[2][0], len(opener[2])), None
-            continue
-        heading = _ATX.match(line)
-        if heading:
-            found.append((index, len(heading[1]), index + 1, (heading[2] or "").strip()))
-            paragraph = None
-            continue
-        underline = _SETEXT.match(line)
-        if underline and paragraph is not None:
-            title = "\n".join(lines[paragraph:index]).strip()
-            found.append((paragraph, 1 if underline[1][0] == "=" else 2, index + 1, title))
-            paragraph = None
-            continue
-        if _BREAK.match(line):
-            paragraph = None
-            continue
-        stripped = line.lstrip(" ")
-        raw = _HTML_RAW.match(line)
-        if indent <= 3 and stripped.startswith("<!--"):
-            if "-->" not in stripped[4:]:
-                html_end = "-->"
-            paragraph = None
-            continue
-        if raw:
-            closer = f"</{raw[1].lower()}>"
-            if closer not in line.lower():
-                html_end = closer
-            paragraph = None
-            continue
-        if _HTML_BLOCK.match(line):
-            html_end, paragraph = "", None
-            continue
-        if _starts_container(line, paragraph is not None):
-            container, paragraph = True, None
-            continue
-        if indent >= 4 and paragraph is None:
-            continue  # indented code
-        if paragraph is None:
-            paragraph = index
-    return found
+    heading, as CommonMark reads them: by the line scan where it models every line, else
+    by markdown-it (``tests/test_commonmark_sections.py`` holds both to markdown-it on
+    every example of the CommonMark spec)."""
+    text = "\n".join(lines)
+    found = None
+    if not any(char in text for char in _PARSER_ONLY):
+        found = _scan_headings(lines)
+    return _reference_headings(text) if found is None else found
 
 
 def _section_spans(lines: list[str], first_line: int) -> list[tuple[Section, int]]:
