@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -171,7 +172,7 @@ def preview(repo: Path, runs: int) -> Figure:
                 other_id = other.name[: len("COE-0000-000")]
                 title = f"Preview edit {number}"
                 text = edited.read_text(encoding="utf-8")
-                text = text.replace("\ntitle: ", f"\ntitle: {title} ", 1)
+                text = re.sub(r"\ntitle: .*\n", f"\ntitle: {title} of this COE\n", text, count=1)
                 relation = f"related:\n  - coe: {other_id}\n    relation: same-root-cause\n"
                 text = (
                     text.replace("related:\n", relation, 1)

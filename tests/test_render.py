@@ -193,14 +193,6 @@ CONSTRUCTS = {
 }
 
 
-# Constructs where the checker's line scan (core/body.py) still disagrees with CommonMark;
-# strict, so that the fix of the scan shows here as a pass to be taken off this list.
-CHECKER_GAPS = {
-    "fence on a list item's line": "the scan misses a fence opened on an item's line",
-    "html type 7": "the scan knows only the named HTML block tags, not a lone custom tag",
-}
-
-
 def checker_headings(body: str, first_line: int) -> list[tuple[int, int, str]]:
     return [(s.level, s.line, s.title) for s in parse_body(body, first_line).sections]
 
@@ -213,15 +205,7 @@ def page_headings(body: str, first_line: int) -> list[tuple[int, int, str]]:
     ]
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(reason=CHECKER_GAPS[name], strict=True))
-        if name in CHECKER_GAPS
-        else name
-        for name in sorted(CONSTRUCTS)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(CONSTRUCTS))
 def test_the_checkers_sections_are_the_pages_headings(name: str) -> None:
     construct = CONSTRUCTS[name]
     for body in (
