@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from typing import Any
 
 import pytest
 
@@ -23,3 +24,22 @@ def pytest_runtest_makereport(
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for all the browser tests a worker runs: Playwright's sync
+    API allows one instance at a time in a thread."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM_ARGS, NO_BROWSER, chromium_path
+
+    path = chromium_path()
+    if path is None:  # only reached under CI: the browser modules skip themselves otherwise
+        pytest.fail(f"{NO_BROWSER}; CI is set, so the browser tests must run")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

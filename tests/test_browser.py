@@ -102,7 +102,6 @@ try:
         Request,
         Response,
         expect,
-        sync_playwright,
     )
 except ImportError:  # pragma: no cover - depends on the environment
     if os.environ.get("CI"):
@@ -351,19 +350,6 @@ NO_BROWSER = (
 )
 if chromium_path() is None and not os.environ.get("CI"):
     pytest.skip(NO_BROWSER, allow_module_level=True)  # one line in the summary
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    path = chromium_path()
-    if path is None:  # only reached under CI: the module skips itself otherwise
-        pytest.fail(f"{NO_BROWSER}; CI is set, so the browser tests must run")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def same_origin(url: str, base_url: str) -> bool:

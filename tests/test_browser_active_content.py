@@ -16,16 +16,13 @@ import pytest
 
 from tests.helpers import MKDOCS_YML, VALID_COE, make_repo, run_mkdocs
 from tests.test_browser import (
-    CHROMIUM_ARGS,
-    NO_BROWSER,
     Server,
-    chromium_path,
     open_page,
     open_session,
 )
 
 try:
-    from playwright.sync_api import Browser, sync_playwright
+    from playwright.sync_api import Browser
 except ImportError:  # pragma: no cover - test_browser skips (or fails under CI) first
     pytest.skip("browser tests need the dev extra", allow_module_level=True)
 
@@ -62,30 +59,19 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     )
     result = run_mkdocs("build", "--strict", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
-    server = Server(root / "site")
+    # Served with no Content-Security-Policy: what keeps scripts from running here is the
+    # sanitizer alone.
+    server = Server(root / "site", None)
     try:
         yield server.base_url, root / "site"
     finally:
         server.close()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    path = chromium_path()
-    if path is None:
-        pytest.fail(NO_BROWSER)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def visit(chromium: Browser, base_url: str, page_url: str) -> tuple[list[str], object]:
+def visit(browser: Browser, base_url: str, page_url: str) -> tuple[list[str], object]:
     """The dialogs that opened and the value of ``window.coeRan``, after loading the page
     and after clicking the links the payloads wrote."""
-    session = open_session(chromium, base_url)
+    session = open_session(browser, base_url)
     try:
         page, watcher = open_page(session, base_url + page_url)
         ran = page.evaluate("() => window.coeRan")
@@ -101,18 +87,16 @@ def visit(chromium: Browser, base_url: str, page_url: str) -> tuple[list[str], o
         session.close()
 
 
-def test_no_script_of_a_coe_runs_in_the_browser(
-    chromium: Browser, served: tuple[str, Path]
-) -> None:
+def test_no_script_of_a_coe_runs_in_the_browser(browser: Browser, served: tuple[str, Path]) -> None:
     base_url, _ = served
-    dialogs, ran = visit(chromium, base_url, PAGE)
+    dialogs, ran = visit(browser, base_url, PAGE)
     assert dialogs == []
     assert ran is None
     html = (served[1] / PAGE / "index.html").read_text(encoding="utf-8")
     assert "click me" in html and "html link" in html  # the links were there to click
 
 
-def test_the_check_catches_a_script_that_runs(chromium: Browser, served: tuple[str, Path]) -> None:
+def test_the_check_catches_a_script_that_runs(browser: Browser, served: tuple[str, Path]) -> None:
     base_url, site = served
     html = (site / PAGE / "index.html").read_text(encoding="utf-8")
     broken = site / "broken" / "index.html"
@@ -121,5 +105,5 @@ def test_the_check_catches_a_script_that_runs(chromium: Browser, served: tuple[s
         html.replace("<p>See the runbook.</p>", '<script>window.coeRan = 1; alert("x")</script>'),
         encoding="utf-8",
     )
-    dialogs, ran = visit(chromium, base_url, "broken/")
+    dialogs, ran = visit(browser, base_url, "broken/")
     assert len(dialogs) == 1 and ran == 1
