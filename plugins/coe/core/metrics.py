@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
 
+from .config import SEVERITIES
 from .index import ActionItem, CoeEntry, Index
 from .timeutil import parse_date, parse_datetime
 
-SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4", "SEV5")
 DETECTION_GROUPS = ("monitoring", "customer-report", "other")
 TOP_SERVICES = 10
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 
+from ..core.config import SEVERITIES
 from ..core.format import number, optional_duration, percent, plural
 from ..core.metrics import (
     DETECTION_GROUPS,
-    SEVERITIES,
     DurationStats,
     Metrics,
 )
