@@ -10,14 +10,17 @@ from __future__ import annotations
 from datetime import UTC
 from html import escape
 
+from markupsafe import Markup
+
 from ..core.export import generated_at, to_json
+from ..core.format import plural
 from ..core.index import CoeEntry, Index
 from ..core.metrics import Metrics, index_metrics, metrics_record
 from ..core.series import SERIES_DIR, Edge, Series, find_series, series_by_coe, started
 from ..core.similar import Suggestion, similar_index
 from .charts import METRICS_JSON, METRICS_PAGE
 from .feeds import CALENDAR, FEED, action_items_calendar, atom_feed
-from .markup import html_block
+from .markup import html_block, render_template
 from .metrics_page import data_table, render_metrics_page
 from .urls import relative_url, src_to_url
 
@@ -137,95 +140,43 @@ def series_svg(series: Series, page_url: str, url_for: dict[str, str]) -> str:
 
 def series_page(series: Series, page_url: str, url_for: dict[str, str]) -> str:
     members = series.members
-    first, last = _day(members[0]), _day(members[-1])
 
     def link(entry: CoeEntry) -> str:
-        href = relative_url(url_for[entry.id], page_url)
-        return (
-            f'<a href="{escape(href)}">{escape(entry.id)}: {escape(str(entry.data["title"]))}</a>'
-        )
+        return relative_url(url_for[entry.id], page_url)
 
-    intro = (
-        f"<p>{len(members)} COEs joined by recurrence, a shared root cause or causation, "
-        f"from {escape(first)} to {escape(last)}. The first is "
-        f"{link(members[0])}.</p>"
-    )
     edges_table = data_table(
         ["From", "Relation", "To"],
         [[e.source, e.relation, e.target] for e in series.edges],
         f"Relations in the series {series.id}",
     )
-    graph = (
-        f'<div class="coe-chart coe-series"><div class="coe-scroll">'
-        f"{series_svg(series, page_url, url_for)}</div>"
-        f"<details><summary>Data</summary>{edges_table}</details></div>"
+    intro = render_template(
+        "series_intro.html",
+        members=members,
+        first=_day(members[0]),
+        last=_day(members[-1]),
+        link=link,
     )
-    rows = "".join(
-        f"<tr><td>{i}</td><td>{link(m)}</td><td>{escape(_day(m))}</td>"
-        f"<td>{escape(str(m.data['severity']))}</td><td>{escape(str(m.data['team']))}</td>"
-        f"<td>{escape(str(m.data['status']))}</td></tr>"
-        for i, m in enumerate(members, start=1)
+    graph = render_template(
+        "series_graph.html",
+        svg=Markup(series_svg(series, page_url, url_for)),
+        edges_table=Markup(edges_table),
     )
-    table = (
-        '<div class="coe-scroll"><table class="coe-table"><caption>Members in time order'
-        '</caption><thead><tr><th scope="col">#</th><th scope="col">COE</th>'
-        '<th scope="col">Started (UTC)</th><th scope="col">Severity</th>'
-        '<th scope="col">Team</th><th scope="col">Status</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table></div>"
-    )
-    relations = "".join(
-        f'<li>{escape(e.source)} <span class="coe-muted">{escape(e.relation)}</span> '
-        f"{escape(e.target)}</li>"
-        for e in series.edges
-    )
-    return (
-        "\n\n".join(
-            [
-                f"# Series {series.id}",
-                html_block(f"<div>{intro}</div>"),
-                html_block(f"<div>{graph}</div>"),
-                "## Members",
-                html_block(table),
-                "## Relations",
-                html_block(f'<ul class="coe-related">{relations}</ul>'),
-            ]
-        )
-        + "\n"
-    )
+    table = render_template("series_members.html", members=members, link=link, day=_day)
+    relations = render_template("series_relations.html", edges=series.edges)
+    blocks = [f"# Series {series.id}", intro, graph, "## Members", table, "## Relations"]
+    return "\n\n".join([*map(html_block, blocks), html_block(relations)]) + "\n"
 
 
 def series_index_page(
     series: list[Series], page_url: str, url_for: dict[str, str], page_for: dict[str, str]
 ) -> str:
-    intro = (
-        "<p>A series is a group of COEs joined by <em>recurrence-of</em>, "
-        "<em>same-root-cause</em>, <em>caused</em> or <em>caused-by</em> relations, "
-        "earliest incident first.</p>"
+    listing = render_template(
+        "series_index.html",
+        series=series,
+        link=lambda one: relative_url(page_for[one.id], page_url),
+        day=_day,
     )
-    if not series:
-        body = (
-            '<p class="coe-muted">No series yet: no COE names another as a recurrence, a '
-            "shared root cause or a cause.</p>"
-        )
-        return f"# Series\n\n{html_block(f'<div>{intro}{body}</div>')}\n"
-    rows = []
-    for one in series:
-        href = relative_url(page_for[one.id], page_url)
-        members = ", ".join(escape(m.id) for m in one.members)
-        rows.append(
-            f'<tr><td><a href="{escape(href)}">{escape(one.id)}</a></td>'
-            f"<td>{escape(str(one.members[0].data['title']))}</td>"
-            f"<td>{len(one.members)}</td><td>{escape(_day(one.members[0]))}</td>"
-            f"<td>{escape(_day(one.members[-1]))}</td><td>{members}</td></tr>"
-        )
-    table = (
-        '<div class="coe-scroll"><table class="coe-table"><caption>Series of incidents'
-        '</caption><thead><tr><th scope="col">Series</th><th scope="col">First COE</th>'
-        '<th scope="col">COEs</th><th scope="col">First started</th>'
-        '<th scope="col">Last started</th><th scope="col">Members</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
-    return f"# Series\n\n{html_block(f'<div>{intro}</div>')}\n\n{html_block(table)}\n"
+    return f"# Series\n\n{html_block(listing)}\n"
 
 
 # -- the glue ------------------------------------------------------------------------------
@@ -286,35 +237,22 @@ class InsightPages:
         sections: list[str] = []
         series = self.series_of.get(entry.id)
         if series is not None:
-            href = relative_url(self.page_for[series.id], page_url)
-            others = len(series.members) - 1
-            sections.append(
-                html_block(
-                    '<div class="coe-series-link" data-search-exclude><p>Part of the series '
-                    f'<a href="{escape(href)}">{escape(series.id)}</a> with '
-                    f"{others} other COE{'s' if others != 1 else ''} joined by recurrence, "
-                    "a shared root cause or causation.</p></div>"
-                )
+            link = render_template(
+                "series_link.html",
+                series=series,
+                href=relative_url(self.page_for[series.id], page_url),
+                others=plural(len(series.members) - 1, "other COE"),
             )
+            sections.append(html_block(link))
         suggestions = [s for s in self.similar.get(entry.id, []) if s.coe in self.url_for]
         if suggestions:
-            items = "".join(
-                f'<li data-strength="{escape(s.strength)}">'
-                f'<a href="{escape(relative_url(self.url_for[s.coe], page_url))}">'
-                f"{escape(s.coe)}: {escape(str(self.index.by_id[s.coe].data['title']))}</a>"
-                f' <span class="coe-muted">({escape(s.strength)}, {s.score:.2f}: '
-                f"{escape(s.reason)})</span></li>"
-                for s in suggestions
+            listing = render_template(
+                "similar.html",
+                suggestions=suggestions,
+                link=lambda coe_id: relative_url(self.url_for[coe_id], page_url),
+                title=lambda coe_id: self.index.by_id[coe_id].data["title"],
             )
-            sections.append(
-                "## Possibly related\n\n"
-                + html_block(
-                    '<div class="coe-similar" data-search-exclude><p class="coe-muted">'
-                    "COEs with similar content that this one does not name as related yet, "
-                    "each with why and how strong the match is (strong, moderate or weak).</p>"
-                    f"<ul>{items}</ul></div>"
-                )
-            )
+            sections.append("## Possibly related\n\n" + html_block(listing))
         return sections
 
     def extra_files(self) -> dict[str, str]:
