@@ -103,15 +103,6 @@ class Body:
         ]
         return Body(sections=sections, whys=self.whys, whys_problem=self.whys_problem)
 
-    def placed(self) -> Body:
-        """Only where the ``PLACED_SECTIONS`` are: what a page reads of a checked body."""
-        sections = [
-            Section(s.level, s.title, s.key, s.line, s.end_line, "")
-            for s in self.sections
-            if s.level == 2 and s.key in PLACED_SECTIONS
-        ]
-        return Body(sections=sections)
-
     def subsections(self, parent: Section) -> list[Section]:
         return [
             s

@@ -116,12 +116,6 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             failing={f.path for f in failing},
             mentions=mentions,
         )
-        if not self.serving:
-            # The suggestions are made: what is left of the prose is where pages place the
-            # action items and relations (serve keeps it for the next rebuild's suggestions).
-            for doc in checked.corpus.documents:
-                if doc.body is not None:
-                    doc.body = doc.body.placed()
         stale = self.preview.stale_pages(build, files, config) if self.preview else None
         self._add_files(build, files, config, stale)
         self.build = build
