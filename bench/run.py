@@ -167,13 +167,20 @@ def preview(repo: Path, runs: int) -> Figure:
         try:
             _wait_for(server, [(base + "coes/", "All COEs")], seconds=1800)
             samples = []
+            # COEs whose title is on one line, so that a new title is one line to write.
+            one_line = re.compile(r"\ntitle: [^\n]*\n[a-z_]+:")
+            editable = [p for p in coes[len(coes) // 2 :] if one_line.search(p.read_text())]
             for number in range(runs):
-                edited, other = coes[len(coes) // 2 + number], coes[number]
+                edited, other = editable[number], coes[number]
                 other_id = other.name[: len("COE-0000-000")]
                 title = f"Preview edit {number}"
                 text = edited.read_text(encoding="utf-8")
                 text = re.sub(r"\ntitle: .*\n", f"\ntitle: {title} of this COE\n", text, count=1)
-                relation = f"related:\n  - coe: {other_id}\n    relation: same-root-cause\n"
+                # The same indentation as the list it joins (the generator writes none).
+                indent = "  " if "\nrelated:\n  -" in text else ""
+                relation = (
+                    f"related:\n{indent}- coe: {other_id}\n{indent}  relation: same-root-cause\n"
+                )
                 text = (
                     text.replace("related:\n", relation, 1)
                     if "\nrelated:\n" in text
