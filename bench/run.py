@@ -120,7 +120,6 @@ def prepare(size: int, work: Path) -> tuple[Path, Path, Path]:
 SIMILAR = textwrap.dedent(
     """
     import time
-import urllib.request
     from datetime import date
     from coe.core.checker import make_context
     from coe.core.config import load_config
