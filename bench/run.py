@@ -340,7 +340,9 @@ def table(f: dict[str, Figure], sizes: Sequence[int]) -> str:
     def cell(key: str, peer: str | None = None, label: str = "") -> str:
         if key not in f:
             return "–"
-        text = f"{f[key].seconds:.2f} s, {f[key].peak_mb:.0f} MB"
+        text = f"{f[key].seconds:.2f} s"
+        if f[key].peak_mb:  # the preview is timed from outside the server: no memory figure
+            text += f", {f[key].peak_mb:.0f} MB"
         if peer and peer in f:
             text += f" ({label} {f[peer].seconds / f[key].seconds:.1f}x)"
         return text
@@ -382,7 +384,8 @@ def main() -> int:
         "# Benchmark",
         "",
         f"Measured on {datetime.date.today().isoformat()} on a machine with {cores} cores "
-        f"(Python {platform.python_version()}), by `make bench`: medians of {runs} runs, "
+        f"(Python {platform.python_version()}), by `make bench`: medians of {runs} "
+        f"run{'s' if runs != 1 else ''}, "
         "peak resident memory the largest of them. Every figure in a row was measured in "
         "the same run as its peers. The corpora are generated from the example COEs "
         "(`bench/corpus.py`): 3 to 12 action items, 10 to 40 timeline entries, front-matter "
