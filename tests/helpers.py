@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -174,6 +175,12 @@ def run_coe(
         timeout=120,
         check=False,
     )
+
+
+def logged(text: str, path: str, line: int, rule: str) -> bool:
+    """Whether a build's log names a finding of ``rule`` at ``path``, ``line`` (any column),
+    in the form `coe validate` prints."""
+    return re.search(rf"{re.escape(path)}:{line}:\d+: \[{re.escape(rule)}\]", text) is not None
 
 
 def build_env() -> dict[str, str]:

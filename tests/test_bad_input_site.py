@@ -26,7 +26,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.bad_input_page import PAGE, SITE_OUTCOMES, Case, cases, render_page
-from tests.helpers import build_env, make_repo, run_mkdocs
+from tests.helpers import build_env, logged, make_repo, run_mkdocs
 from tests.test_bad_input import (
     FIXTURES,
     GENERATED,
@@ -201,7 +201,7 @@ def test_case_builds_as_pinned(name: str, tmp_path: Path) -> None:
     if case.site_exit == 1:
         assert path in text, text
         if case.line is not None:
-            assert f"{path}:{case.line}: [{case.rule}]" in text, text
+            assert logged(text, path, case.line, case.rule), text
         page = coe_page(site, case.file)
         if page.exists():  # a build that fails on warnings only still writes its pages
             assert BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(

@@ -133,10 +133,12 @@ def test_build_with_an_invalid_coe_exits_1_without_a_traceback(invalid: Invalid)
 def test_build_error_names_file_line_and_rule(invalid: Invalid) -> None:
     text = output(invalid.strict)
     line = line_of(BAD_DATE, "date: 2026-13-40")
-    assert re.search(rf"coes/COE-2026-101-bad-date\.md:{line}: \[schema\] \S.*2026-13-40", text), (
+    assert re.search(
+        rf"coes/COE-2026-101-bad-date\.md:{line}:\d+: \[schema\] \S.*2026-13-40", text
+    ), text
+    assert re.search(r"coes/2026/COE-2026-103-broken-yaml\.md:\d+:\d+: \[yaml-syntax\] \S", text), (
         text
     )
-    assert re.search(r"coes/2026/COE-2026-103-broken-yaml\.md:\d+: \[yaml-syntax\] \S", text), text
     assert "COE-2026-102-good.md" not in text
 
 
@@ -308,7 +310,9 @@ def test_a_warning_names_file_line_and_rule(warned: Warned) -> None:
     line = line_of(VALID_COE, "id: COE-2026-101")
     for result in (warned.lenient, warned.strict):
         text = output(result)
-        assert re.search(rf"WARNING .*coes/label-outage\.md:{line}: \[filename\] \S", text), text
+        assert re.search(rf"WARNING .*coes/label-outage\.md:{line}:\d+: \[filename\] \S", text), (
+            text
+        )
 
 
 # -- reproducible builds -----------------------------------------------------------------------

@@ -126,8 +126,8 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         but a preview's."""
         findings = [*dropped, *checked.findings]
         for finding in findings:
-            message = f"{finding.path}:{finding.line}: [{finding.rule}] {finding.message}"
-            (log.error if finding.severity == "error" else log.warning)(message)
+            # As `coe validate` prints it, less the level: MkDocs' log shows that.
+            (log.error if finding.severity == "error" else log.warning)(finding.text(False))
         errors = [f for f in findings if f.severity == "error"]
         if errors and not self.serving:
             raise PluginError(
