@@ -12,6 +12,7 @@ import html
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -303,30 +304,47 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         build = self.build
         if build is None:
             return html
-        index = build.index
+        # A COE's body stays a compressed placeholder until its page is built
+        # (`_insert_body`): MkDocs converts every page before it builds any, and 10,000
+        # bodies would otherwise wait in memory as HTML.
+        linked = link_ids(html, self._url_for(build, page))
+        if build.is_listing(page.file.src_uri):
+            return build.pages.restore(linked)  # not indexed: no need to wait
+        # The generated HTML goes in after linking (it links its own ids) and, for now, as
+        # plain text: `_restore_generated` puts the HTML in once the search index is made.
+        return build.pages.searchable(linked)
+
+    def _url_for(self, build: SiteBuild, page: Page) -> Callable[[str], str | None]:
+        """The link of a COE id as seen from ``page``; none for unknown ids and the
+        page's own."""
         own = build.coe_pages.get(page.file.src_uri)
-        if own is not None:
-            # The body was rendered apart (markdown-it, sanitized): in it goes, with the
-            # table of contents of its headings.
-            html, toc_tokens = build.pages.insert_body(html)
-            page.toc = get_toc(toc_tokens)
 
         def url_for(coe_id: str) -> str | None:
-            entry = index.by_id.get(coe_id)
+            entry = build.index.by_id.get(coe_id)
             if entry is None or entry is own:
                 return None
             return relative_url(entry.url, page.url)
 
-        linked = link_ids(html, url_for)
-        if build.is_listing(page.file.src_uri):
-            return build.pages.restore(linked)  # not indexed: no need to wait
-        # The generated HTML goes in after linking (it links its own ids) and, for now, as
-        # plain text: `on_page_context` puts the HTML in once the search index is made.
-        return build.pages.searchable(linked)
+        return url_for
+
+    # Before the search plugin's page context: the index reads the body and its headings.
+    @event_priority(50)
+    def _insert_body(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        build = self.build
+        if build is None or page.file.src_uri not in build.coe_pages or page.content is None:
+            return context
+        url_for = self._url_for(build, page)
+        page.content, toc_tokens = build.pages.insert_body(
+            page.content, lambda body: build.pages.searchable(link_ids(body, url_for))
+        )
+        page.toc = get_toc(toc_tokens)
+        return context
 
     # After every other plugin's page context, the search index among them.
     @event_priority(-100)
-    def on_page_context(
+    def _restore_generated(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
         if self.build is not None and page.content is not None:
@@ -334,6 +352,8 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         if self.preview is not None:
             self.preview.built_urls.add(page.url)
         return context
+
+    on_page_context = CombinedEvent(_insert_body, _restore_generated)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

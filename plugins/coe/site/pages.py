@@ -10,7 +10,7 @@ import itertools
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -217,16 +217,18 @@ class SitePages:
         self._bodies[number] = (page, rendered.toc_tokens())
         return BODY_PLACEHOLDER.format(number)
 
-    def insert_body(self, content: str) -> tuple[str, list[Any]]:
-        """The converted page with the COE's rendered body in place of its placeholder,
-        and the table of contents of its headings as ``toc_tokens`` (the shape MkDocs'
-        ``get_toc`` takes)."""
+    def insert_body(
+        self, content: str, finish: Callable[[str], str] = lambda html: html
+    ) -> tuple[str, list[Any]]:
+        """The converted page with the COE's rendered body (passed through ``finish``) in
+        place of its placeholder, and the table of contents of its headings as
+        ``toc_tokens`` (the shape MkDocs' ``get_toc`` takes)."""
         toc: list[Any] = []
 
         def body_of(match: re.Match[str]) -> str:
             packed, tokens = self._bodies.pop(int(match[1]), (b"", []))
             toc.extend(tokens)
-            return zlib.decompress(packed).decode("utf-8") if packed else ""
+            return finish(zlib.decompress(packed).decode("utf-8")) if packed else ""
 
         return _BODY.sub(body_of, content), toc
 
