@@ -355,6 +355,14 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
 
     on_page_context = CombinedEvent(_insert_body, _restore_generated)
 
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        # The page is written: its content has gone into the output and, earlier, into the
+        # search index. The plugin's own pages let go of it, so that a build does not
+        # hold the HTML of every COE at once (MkDocs keeps every page to the end).
+        if self.build is not None and isinstance(page.file, PluginFile):
+            page.content = None
+        return output
+
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer | None:
