@@ -193,12 +193,19 @@ def build_env() -> dict[str, str]:
     }
 
 
-def run_mkdocs(*args: str, cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    """Run the installed `mkdocs` command as a user would, in ``build_env()``."""
+def run_mkdocs(
+    *args: str,
+    cwd: Path,
+    timeout: int = 300,
+    program: Path = MKDOCS,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `mkdocs` command (or another engine, ``program``) as a user
+    would, in ``build_env()`` unless ``env`` is given."""
     return subprocess.run(
-        [str(MKDOCS), *args],
+        [str(program), *args],
         cwd=cwd,
-        env=build_env(),
+        env=build_env() if env is None else env,
         capture_output=True,
         text=True,
         timeout=timeout,

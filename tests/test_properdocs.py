@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import MKDOCS, ROOT, VALID_COE, build_env, make_repo
+from tests.helpers import MKDOCS, ROOT, VALID_COE, build_env, make_repo, run_mkdocs
 
 PROPERDOCS = Path(sys.executable).parent / "properdocs"
 GENERATOR = re.compile(rb'<meta name="generator" content="mkdocs-[^"]*">')
@@ -43,15 +43,7 @@ def run(
     env = build_env()
     if notice:  # as a user runs it, without the variable the Makefile sets
         del env["NO_MKDOCS_2_WARNING"]
-    return subprocess.run(
-        [str(program), *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_mkdocs(*args, cwd=cwd, program=program, env=env)
 
 
 def tree(root: Path) -> dict[str, bytes]:
