@@ -47,7 +47,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make a new or renamed entry in ``folder`` durable (where folders can be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -60,7 +60,7 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _named_temp(path: Path, data: bytes) -> str:
+def named_temp(path: Path, data: bytes) -> str:
     """A hidden temporary file beside ``path`` holding ``data``, flushed to disk."""
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -117,9 +117,9 @@ def write_new(path: Path, text: str) -> None:
     if os.path.lexists(path):
         raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
     if _link_anonymous(path, data):
-        _sync_folder(path.parent)
+        sync_folder(path.parent)
         return
-    temp = _named_temp(path, data)
+    temp = named_temp(path, data)
     try:
         try:
             os.link(temp, path)
@@ -139,14 +139,14 @@ def write_new(path: Path, text: str) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
 def write_replace(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path``, replacing any existing file in one step: readers
     see the old content or the new, never a mixture. An existing file keeps its mode."""
     path = Path(path)
-    temp = _named_temp(path, text.encode("utf-8"))
+    temp = named_temp(path, text.encode("utf-8"))
     try:
         with contextlib.suppress(OSError):
             os.chmod(temp, os.stat(path).st_mode & 0o7777)
@@ -155,4 +155,4 @@ def write_replace(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    _sync_folder(path.parent)
+    sync_folder(path.parent)

@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from .atomic import _named_temp, _sync_folder
+from .atomic import named_temp, sync_folder
 from .corpus import discover
 from .ids import ID, Key, parse_id, scan_working_tree
 
@@ -391,11 +391,11 @@ def apply(result: Plan) -> None:
             if not folder.exists():
                 folder.mkdir(parents=True)
                 made_folders.append(folder)
-            new_temp = _named_temp(change.new_path, change.new_text.encode("utf-8"))
+            new_temp = named_temp(change.new_path, change.new_text.encode("utf-8"))
             try:
                 mode = os.stat(change.path).st_mode & 0o7777
                 os.chmod(new_temp, mode)
-                backup = _named_temp(change.path, change.old_text.encode("utf-8"))
+                backup = named_temp(change.path, change.old_text.encode("utf-8"))
                 os.chmod(backup, mode)
             except BaseException:
                 os.unlink(new_temp)
@@ -436,7 +436,7 @@ def apply(result: Plan) -> None:
     for folder in {c.path.parent for c in result.changes} | {
         c.new_path.parent for c in result.changes
     }:
-        _sync_folder(folder)
+        sync_folder(folder)
 
 
 def _remove(*paths: str) -> None:
