@@ -219,6 +219,7 @@ def test_every_served_page_equals_a_full_build_after_each_edit(
         if name == "add a relation":
             _, page = served.get(checkout_url)
             assert b"COE-2026-004" in page, "the backlink is not on the other COE's page"
+            assert b"coe-preview-note" in page, "the page does not say its suggestions may lag"
         if name == "make a COE invalid":
             _, page = served.get(label_url)
             assert b"Errors in" in page
