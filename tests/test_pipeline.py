@@ -10,7 +10,7 @@ import pytest
 
 from coe.core.checker import make_context
 from coe.core.config import load_config
-from coe.core.document import load_document, read_page_body
+from coe.core.document import CoeDocument, load_document
 from coe.core.pipeline import Checked, load_and_check
 from tests.helpers import ROOT, TODAY, make_repo
 
@@ -59,12 +59,23 @@ def test_documents_kept_for_the_site_have_their_prose_and_placed_sections(repo: 
     assert doc.text is None and doc.data is not None
 
 
-def test_a_page_reads_its_body_again_as_the_checks_read_it(repo: Path) -> None:
+def _body_and_validity(doc: CoeDocument) -> tuple[str, bool]:
+    """What a page would take from a document: its whole body, seen before trimming."""
+    return (doc.split.body if doc.split else "", doc.schema_valid)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_prepare_sees_each_whole_document_once_checked(repo: Path, jobs: int) -> None:
     config = load_config(None, repo)
-    docs = {doc.display: doc for doc in check(repo, 1, keep_prose=True).corpus.documents}
-    doc = docs["coes/2026/COE-2026-003-label-printing-timeouts.md"]
-    full = load_document(doc.path, doc.display, repo, config.max_file_bytes)
-    assert read_page_body(doc, repo, config.max_file_bytes) == full.split
+    context = make_context(config, date.fromisoformat(TODAY))
+    checked = load_and_check(context, cwd=repo, jobs=jobs, prepare=_body_and_validity)
+    assert set(checked.prepared) == {doc.display for doc in checked.corpus.documents}
+    for doc in checked.corpus.documents:
+        full = load_document(doc.path, doc.display, repo, config.max_file_bytes)
+        body = full.split.body if full.split else ""
+        assert checked.prepared[doc.display] == (body, doc.schema_valid)
+    assert any(body for body, _ in checked.prepared.values())
+    assert not check(repo, jobs, keep_prose=True).prepared
 
 
 def test_front_matter_documents_keep_the_positions_of_id_and_relations_only(repo: Path) -> None:

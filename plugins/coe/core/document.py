@@ -59,7 +59,7 @@ class CoeDocument:
 
     def trim(self, keep_prose: bool) -> None:
         """Drop what only the per-file checks read, once they have run: the text and body
-        (a page reads its body again, see ``read_page_body``) and the positions of values
+        (a page's body is rendered before, see ``pipeline.Prepare``) and the positions of values
         other than the id and the relations, which the cross-COE rules point at. With
         ``keep_prose`` the prose that similarity compares stays. A COE with ``coe-ignore``
         comments keeps its text, so that the cross-COE rules' findings can be silenced."""
@@ -83,15 +83,6 @@ class CoeDocument:
         if not path or self.yaml is None:
             return (self.opener_line, 1)
         return self.yaml.position(path)
-
-
-def read_page_body(doc: CoeDocument, root: Path, max_bytes: int) -> Split:
-    """The body of a checked COE, read again from its file for its page: documents do not
-    keep their bodies between checking and rendering (10,000 of them would be hundreds of
-    megabytes). A file that cannot be read again gives an empty body."""
-    source = read_source(doc.path, root, max_bytes)
-    split = HANDLER.split_parts(source.text) if source.text is not None else None
-    return split if isinstance(split, Split) else Split("", 1, "", 1)
 
 
 def _cross_coe(path: tuple[str | int, ...]) -> bool:

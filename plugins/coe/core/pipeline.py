@@ -9,6 +9,10 @@ flat at 10,000 COEs and makes results cheap to send back from workers. Under
 findings for files whose size and modification time are unchanged (and only while the
 configuration, the schema file and today are the same), so saving one COE re-parses one
 COE. The output of a run never depends on the cache.
+
+A caller may ask for more work on each document while its text is in memory (``prepare``,
+such as the site rendering the body): it runs in the same worker, so a build spreads it
+over the cores with the checking.
 """
 
 from __future__ import annotations
@@ -18,12 +22,13 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .checker import (
     corpus_findings,
@@ -43,17 +48,23 @@ from .suppress import apply_suppressions
 # Below this many files a pool costs more (start-up, pickling) than it saves.
 PARALLEL_FROM = 200
 
+# Work on one loaded, checked document, before it is trimmed: a module-level function (it
+# is sent to worker processes) whose result is picklable, and which never raises.
+Prepare = Callable[[CoeDocument], Any]
+
 
 @dataclass(frozen=True)
 class Checked:
     """A checked corpus: every COE of the folder (cross-COE rules see them all), how many
-    files were reported on, their findings sorted and limited per file, and the findings
-    silenced by a `coe-ignore` comment in their COE (see suppress.py)."""
+    files were reported on, their findings sorted and limited per file, the findings
+    silenced by a `coe-ignore` comment in their COE (see suppress.py), and what
+    ``prepare`` made of each document, by display path."""
 
     corpus: Corpus
     files: int
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Finding] = field(default_factory=list)
+    prepared: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
@@ -65,7 +76,7 @@ class Checked:
 
 
 _Key = tuple[str, int, int, int, int, int]
-_cache: dict[str, tuple[_Key, CoeDocument, list[Finding], list[Finding]]] = {}
+_cache: dict[str, tuple[_Key, CoeDocument, list[Finding], list[Finding], Any]] = {}
 _cache_owner: list[str] = []
 _worker_context: list[Context] = []
 
@@ -81,33 +92,40 @@ def _stat_key(path: Path) -> _Key | None:
     return (str(path), own.st_mtime_ns, own.st_ino, info.st_mtime_ns, info.st_size, info.st_ino)
 
 
-def _fingerprint(context: Context, keep_prose: bool) -> str:
+def _fingerprint(context: Context, keep_prose: bool, prepare: Prepare | None) -> str:
     """What per-file results depend on besides the file: settings, schema file, today,
-    and how much of each document is kept."""
+    how much of each document is kept and what else is made of it."""
     schema = _stat_key(context.schema.path)
-    return repr((context.config, schema, context.today, keep_prose))
+    made = f"{prepare.__module__}.{prepare.__qualname__}" if prepare else None
+    return repr((context.config, schema, context.today, keep_prose, made))
 
 
-_Result = tuple[CoeDocument, list[Finding], list[Finding]]
+_Result = tuple[CoeDocument, list[Finding], list[Finding], Any]
 
 
-def _load_and_check(path: Path, display: str, context: Context, keep_prose: bool) -> _Result:
-    """One COE loaded and checked on its own: (document, findings, suppressed findings).
-    The document is trimmed to what later stages read (see ``CoeDocument.trim``)."""
+def _load_and_check(
+    path: Path, display: str, context: Context, keep_prose: bool, prepare: Prepare | None
+) -> _Result:
+    """One COE loaded and checked on its own: (document, findings, suppressed findings,
+    what ``prepare`` made of it). The document is trimmed to what later stages read (see
+    ``CoeDocument.trim``)."""
     config = context.config
     doc = load_document(path, display, config.base_dir, config.max_file_bytes)
     kept, silenced = apply_suppressions([doc], file_findings(doc, context), context.silenceable)
+    prepared = prepare(doc) if prepare is not None else None
     doc.trim(keep_prose)
-    return doc, kept, silenced
+    return doc, kept, silenced, prepared
 
 
 def _init_worker(config: Config, today: date) -> None:
     _worker_context[:] = [make_context(config, today)]
 
 
-def _work(batch: Sequence[tuple[Path, str]], keep_prose: bool) -> list[_Result]:
+def _work(
+    batch: Sequence[tuple[Path, str]], keep_prose: bool, prepare: Prepare | None
+) -> list[_Result]:
     context = _worker_context[0]
-    return [_load_and_check(path, display, context, keep_prose) for path, display in batch]
+    return [_load_and_check(path, display, context, keep_prose, prepare) for path, display in batch]
 
 
 def _jobs(count: int, jobs: int | None) -> int:
@@ -122,7 +140,11 @@ def _jobs(count: int, jobs: int | None) -> int:
 
 
 def _in_parallel(
-    items: list[tuple[Path, str]], context: Context, jobs: int, keep_prose: bool
+    items: list[tuple[Path, str]],
+    context: Context,
+    jobs: int,
+    keep_prose: bool,
+    prepare: Prepare | None,
 ) -> list[_Result]:
     size = max(1, len(items) // (jobs * 4))
     batches = [items[start : start + size] for start in range(0, len(items), size)]
@@ -133,7 +155,7 @@ def _in_parallel(
         initializer=_init_worker,
         initargs=(context.config, context.today),
     ) as pool:
-        work = functools.partial(_work, keep_prose=keep_prose)
+        work = functools.partial(_work, keep_prose=keep_prose, prepare=prepare)
         return [result for batch in pool.map(work, batches) for result in batch]
 
 
@@ -160,18 +182,20 @@ def load_and_check(
     reuse: bool = False,
     jobs: int | None = None,
     keep_prose: bool = False,
+    prepare: Prepare | None = None,
 ) -> Checked:
     """Load and check the COEs at ``paths`` (default: the configured folder). ``reuse``
     keeps parsed files between calls in this process (for ``mkdocs serve``). Documents
     come back trimmed to their front-matter, with ``keep_prose`` also the prose that
-    similarity compares (see ``CoeDocument.trim``)."""
+    similarity compares (see ``CoeDocument.trim``); ``prepare`` runs on each document
+    before it is trimmed."""
     config = context.config
     base = cwd or Path.cwd()
     folders = list(paths) if paths else [config.coes_dir]
     files = discover(p for p in folders if p.exists() or p.is_symlink())
     items = [(path, display_path(path, base)) for path in files]
 
-    fingerprint = _fingerprint(context, keep_prose)
+    fingerprint = _fingerprint(context, keep_prose, prepare)
     if not reuse or _cache_owner != [fingerprint]:
         _cache.clear()
         _cache_owner[:] = [fingerprint]
@@ -189,9 +213,9 @@ def load_and_check(
     workers = _jobs(len(todo), jobs)
     with _no_cycle_collection():
         if workers > 1:
-            fresh = _in_parallel(todo, context, workers, keep_prose)
+            fresh = _in_parallel(todo, context, workers, keep_prose, prepare)
         else:
-            fresh = [_load_and_check(p, shown, context, keep_prose) for p, shown in todo]
+            fresh = [_load_and_check(p, shown, context, keep_prose, prepare) for p, shown in todo]
     for (path, display), result in zip(todo, fresh, strict=True):
         results[path] = result
         key = keys.get(path)
@@ -211,7 +235,10 @@ def load_and_check(
         sorted(kept + cross, key=Finding.sort_key), unlimited_files(corpus, context)
     )
     suppressed = sorted(suppressed + silenced, key=Finding.sort_key)
-    return Checked(corpus, len(corpus.documents), findings, suppressed)
+    prepared = {}
+    if prepare is not None:
+        prepared = {display: results[path][3] for path, display in items}
+    return Checked(corpus, len(corpus.documents), findings, suppressed, prepared)
 
 
 def validate(

@@ -30,7 +30,6 @@ from mkdocs.utils.templates import TemplateContext
 
 from ..core.checker import load_finding, make_context
 from ..core.config import Config
-from ..core.document import read_page_body
 from ..core.errors import ConfigError
 from ..core.findings import Finding, Hit
 from ..core.pipeline import Checked, load_and_check
@@ -39,6 +38,7 @@ from ..core.source import display_path, is_inside
 from ..core.timeutil import resolve_today
 from ..site.autolink import link_ids
 from ..site.build import SiteBuild, SiteOptions, make_build
+from ..site.coe_body import prepare_body
 from ..site.urls import relative_url
 from .config import CoePluginConfig
 from .preview import PluginFile, Preview, QuietDirtyWarning
@@ -102,8 +102,13 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
         outside = self._drop_links_outside(files, context)
         # Parsed COEs are kept between the rebuilds of `mkdocs serve`: saving one COE
         # re-reads that COE only. Similar incidents are found by their prose: keep it.
+        # Bodies are rendered where they are checked, on every core (``coe_body``).
         checked = load_and_check(
-            context, cwd=self.core.base_dir, reuse=self.serving, keep_prose=True
+            context,
+            cwd=self.core.base_dir,
+            reuse=self.serving,
+            keep_prose=True,
+            prepare=prepare_body,
         )
         failing = self._report(checked, outside)
         options = SiteOptions(config.use_directory_urls, config.site_url, config.site_name)
@@ -287,11 +292,11 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             "description": html.escape(" ".join(str(entry.data["impact"]["summary"]).split())),
         }
         page.edit_url = self._edit_url(entry.doc.path, config)
-        body = read_page_body(entry.doc, build.core.base_dir, build.core.max_file_bytes)
+        body = build.take_body(entry)
         sections = [
             *build.insights.coe_sections(entry, page.url),
             build.pages.suppressions_section(
-                body, page.url, build.silenced.get(entry.doc.display, [])
+                body.suppressions, page.url, build.silenced.get(entry.doc.display, [])
             ),
         ]
         if self.preview is not None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.config import Config
-from ..core.document import CoeDocument
+from ..core.document import CoeDocument, load_document
 from ..core.export import (
     action_items_csv,
     action_items_document,
@@ -27,6 +27,7 @@ from ..core.index import CoeEntry, Index, build_index
 from ..core.pipeline import Checked
 from . import versions as v
 from .charts import METRICS_PAGE
+from .coe_body import PreparedBody, prepare_body
 from .insights import SERIES_INDEX, InsightPages
 from .pages import ACTIONS_PAGE, COES_INDEX, SERVICES_INDEX, TEAMS_INDEX, SitePages
 from .reference import RULES_PAGE, SCHEMA_PAGE, rules_page, schema_page
@@ -81,12 +82,27 @@ class SiteBuild:
     # Files beside the pages (exports, feeds), by their path in the site.
     exports: dict[str, str]
     silenced: dict[str, list[Finding]] = field(default_factory=dict)
+    # COE bodies rendered when they were checked (``coe_body``), by display path, until
+    # their page takes them.
+    bodies: dict[str, PreparedBody] = field(default_factory=dict)
     # Each page's version (see ``versions``), when the build was asked for them.
     versions: dict[str, str] = field(default_factory=dict)
 
     def is_listing(self, src: str) -> bool:
         """A generated page other than the reference pages: an index or a group page."""
         return src in self.generated_pages and src not in (RULES_PAGE, SCHEMA_PAGE)
+
+    def take_body(self, entry: CoeEntry) -> PreparedBody:
+        """The rendered body of a COE page, let go of once taken: each page is made once
+        per build. A COE checked without ``prepare_body`` has its body rendered now."""
+        body = self.bodies.pop(entry.doc.display, None)
+        if body is None:
+            doc = load_document(
+                entry.doc.path, entry.doc.display, self.core.base_dir, self.core.max_file_bytes
+            )
+            doc.schema_valid = entry.doc.schema_valid
+            body = prepare_body(doc) or PreparedBody(b"", (), frozenset(), ())
+        return body
 
     def generated_markdown(self, src: str, page_url: str) -> str:
         if src == RULES_PAGE:
@@ -142,6 +158,11 @@ def make_build(
     )
     for finding in checked.suppressed:
         build.silenced.setdefault(finding.path, []).append(finding)
+    build.bodies = {
+        display: body
+        for display, body in checked.prepared.items()
+        if isinstance(body, PreparedBody)
+    }
     published = {id(entry.doc) for entry in index.entries}
     for doc in checked.corpus.documents:
         src = coe_page_src(doc.path, core.coes_dir)

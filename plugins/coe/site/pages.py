@@ -10,7 +10,7 @@ import itertools
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -19,14 +19,13 @@ from markupsafe import Markup, escape
 from ..core.document import CoeDocument
 from ..core.findings import Finding
 from ..core.format import optional_duration, plural
-from ..core.frontmatter import Split
 from ..core.index import CoeEntry, Index, item_anchor
-from ..core.rules import SILENCEABLE
-from ..core.suppress import Suppression, parse_suppressions
+from ..core.suppress import Suppression
 from ..core.timeutil import parse_datetime
 from .autolink import link_ids
+from .coe_body import PreparedBody
 from .markup import render_template
-from .render import render_body
+from .render import add_sections
 from .urls import relative_url, slug, src_to_url
 
 SOON_DAYS = 14
@@ -178,13 +177,16 @@ class SitePages:
     # -- COE pages -----------------------------------------------------------------------
 
     def coe_page(
-        self, entry: CoeEntry, page_url: str, body: Split, extra_sections: Iterable[str] = ()
+        self,
+        entry: CoeEntry,
+        page_url: str,
+        body: PreparedBody,
+        extra_sections: Sequence[str] = (),
     ) -> str:
         """The COE's page as Markdown for MkDocs: a placeholder for the header card, the
-        author's body (read again from its file) and, under their sections, the
-        front-matter's action items and relations, all rendered here by the parser that
-        checks the body (``insert_body`` puts them in the page)."""
-        first = body.body_line
+        author's body (rendered when the COE was checked) with the front-matter's action
+        items and relations in their places, and the ``extra_sections`` (``insert_body``
+        puts them in the page)."""
         card = self._render("card.html", page_url, own=entry.id, entry=entry)
         items = self._render("action_items.html", page_url, own=entry.id, entry=entry)
         related_entries = entry.data.get("related") or []
@@ -201,17 +203,7 @@ class SitePages:
             backlinks=backlinks,
             external=external,
         )
-        end = body.body.count("\n") + 1
-        insertions: dict[int, str] = {}
-        for key, html in (("action items", items), ("related items", related)):
-            section = entry.doc.body.section(key) if entry.doc.body else None
-            at = section.end_line - first if section else end
-            insertions[at] = insertions.get(at, "") + html
-        # Headings must not take the ids of the card and the action items' rows.
-        taken = ["coe-title", *(item_anchor(item.id) for item in entry.items)]
-        rendered = render_body(
-            body.body, insertions=insertions, trusted=list(extra_sections), taken_ids=taken
-        )
+        rendered = add_sections(body.rendered(items, related), extra_sections)
         number = next(self._keys)
         page = zlib.compress(f"{card}\n{rendered.html}".encode(), 1)
         self._bodies[number] = (page, rendered.toc_tokens())
@@ -233,12 +225,10 @@ class SitePages:
         return _BODY.sub(body_of, content), toc
 
     def suppressions_section(
-        self, body: Split, page_url: str, silenced: list[Finding]
+        self, active: Sequence[Suppression], page_url: str, silenced: list[Finding]
     ) -> str | None:
-        """The COE's `coe-ignore` comments with their reasons, so silenced checks stay
-        visible to readers; ``None`` when it has none."""
-        found = parse_suppressions(body.body, body.body_line, SILENCEABLE)
-        active = [s for s in found if s.silences]
+        """The COE's `coe-ignore` comments that silence a check, with their reasons, so
+        silenced checks stay visible to readers; ``None`` when it has none."""
         if not active:
             return None
 

@@ -38,7 +38,7 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from .highlight import code_block
 from .sanitize import sanitize
 
-__all__ = ["Heading", "RenderedBody", "render_body", "sanitize"]
+__all__ = ["Heading", "RenderedBody", "add_sections", "render_body", "sanitize"]
 
 PERMALINK_TITLE = "Permanent link"
 _PILCROW = "\u00b6"
@@ -65,8 +65,12 @@ class Heading:
 
 @dataclass(slots=True)
 class RenderedBody:
+    """A rendered body, its headings, and the ids its page has taken (so that sections
+    added later get ids of their own)."""
+
     html: str
     headings: list[Heading] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
 
     def toc_tokens(self) -> list[dict[str, Any]]:
         """The headings nested as Python-Markdown's ``toc_tokens``, which MkDocs turns into
@@ -204,17 +208,23 @@ def render_body(
 
     ``insertions`` maps a 0-based line of ``text`` to HTML the site generates, placed before
     the top-level block that starts on or after that line (at the end when none does).
-    ``trusted`` are Markdown texts the site generates, rendered after the body without
-    sanitizing, sharing its heading ids and table of contents. ``taken_ids`` are ids the
-    page already has elsewhere, which headings do not take (the toc extension, too, leaves
-    out the ids a page has)."""
+    ``trusted`` are Markdown texts the site generates, rendered after the body (see
+    ``add_sections``). ``taken_ids`` are ids the page already has elsewhere, which headings
+    do not take (the toc extension, too, leaves out the ids a page has)."""
+    rendered = _render_author(text, insertions or {}, taken_ids)
+    return add_sections(rendered, trusted) if trusted else rendered
+
+
+def _render_author(
+    text: str, insertions: Mapping[int, str], taken_ids: Iterable[str]
+) -> RenderedBody:
     md = _parser()
     env: EnvType = {"coe_heading_ids": set(taken_ids)}
     tokens = md.parse(text, env)
     headings = _label_headings(md, tokens, env)
     # Cut the body at its top-level blocks where generated HTML goes in; each piece is
     # balanced HTML, sanitized on its own.
-    pending = sorted((insertions or {}).items())
+    pending = sorted(insertions.items())
     pieces: list[str] = []
     start = 0
     for index, token in enumerate(tokens):
@@ -229,12 +239,24 @@ def render_body(
                 pieces.append(pending.pop(0)[1])
     pieces.append(sanitize(md.renderer.render(tokens[start:], md.options, env)))
     pieces.extend(html for _, html in pending)
-    # Footnotes are the author's: a generated text starts without them.
-    ids = {"coe_heading_ids": env["coe_heading_ids"]}
+    return RenderedBody(_joined(pieces), headings, env["coe_heading_ids"])
+
+
+def add_sections(rendered: RenderedBody, trusted: Sequence[str]) -> RenderedBody:
+    """``rendered`` followed by ``trusted``, Markdown texts the site generates, rendered
+    without sanitizing and sharing the body's heading ids and table of contents."""
+    md = _parser()
+    headings, ids = list(rendered.headings), set(rendered.ids)
+    pieces = [rendered.html]
     for extra in trusted:
-        extra_tokens = md.parse(extra, dict(ids))
-        headings.extend(_label_headings(md, extra_tokens, ids))
-        pieces.append(md.renderer.render(extra_tokens, md.options, ids))
+        # Footnotes are the author's: a generated text starts without them.
+        env: EnvType = {"coe_heading_ids": ids}
+        extra_tokens = md.parse(extra, env)
+        headings.extend(_label_headings(md, extra_tokens, env))
+        pieces.append(md.renderer.render(extra_tokens, md.options, env))
+    return RenderedBody(_joined(pieces), headings, ids)
+
+
+def _joined(pieces: Iterable[str]) -> str:
     joined = "\n".join(piece for piece in pieces if piece)
-    joined = joined.replace(_PERMALINK_END, f'title="{PERMALINK_TITLE}">&para;</a>')
-    return RenderedBody(joined, headings)
+    return joined.replace(_PERMALINK_END, f'title="{PERMALINK_TITLE}">&para;</a>')
