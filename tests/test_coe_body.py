@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from bench.corpus import generate
 from bs4 import BeautifulSoup
 
-from bench.corpus import generate
 from coe.core.checker import make_context
 from coe.core.config import load_config
 from coe.core.pipeline import PARALLEL_FROM, load_and_check
@@ -76,8 +76,7 @@ def slot_site(tmp_path_factory: pytest.TempPathFactory) -> BeautifulSoup:
     path = next(ROOT.joinpath("coes").rglob("COE-2026-001-*.md"))
     text = path.read_text(encoding="utf-8")
     written = (
-        f"\n{ITEMS_SLOT}\n\nThe marker `{RELATED_SLOT}` in code.\n\n"
-        f"```html\n{ITEMS_SLOT}\n```\n\n"
+        f"\n{ITEMS_SLOT}\n\nThe marker `{RELATED_SLOT}` in code.\n\n```html\n{ITEMS_SLOT}\n```\n\n"
     )
     text = text.replace("## Action items", f"{written}## Action items", 1)
     root = make_repo(tmp_path_factory.mktemp("slots"), {f"coes/{path.name}": text})
