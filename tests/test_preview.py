@@ -1,10 +1,11 @@
 """`mkdocs serve --dirty` re-renders only the pages a saved COE changes, and what it serves
 is what a full build of the same files makes.
 
-A real server runs on a copy of the project's site; after each edit the test waits for the
-rebuild, builds the same files from scratch beside it, and compares every page, the search
-index and the exports. The one difference allowed is documented: the similar-incident
-suggestions of pages that were not rebuilt (and the note that says so).
+A real server runs on a copy of the project's site; after each edit (of COEs, their bodies
+and front-matter, a docs page, the schema) the test waits for the rebuild, builds the same
+files from scratch beside it, and compares every page, the search index and the exports.
+The one difference allowed is documented: the similar-incident suggestions of pages that
+were not rebuilt (and the note that says so).
 """
 
 from __future__ import annotations
@@ -173,6 +174,7 @@ def test_every_served_page_equals_a_full_build_after_each_edit(
     added = coes / "2026" / "COE-2026-050-webhook-backlog-again.md"
     checkout_url = "coes/" + checkout.relative_to(coes).with_suffix("").as_posix() + "/"
     label_url = "coes/" + label.relative_to(coes).with_suffix("").as_posix() + "/"
+    webhook_url = "coes/" + webhook.relative_to(coes).with_suffix("").as_posix() + "/"
 
     steps: list[tuple[str, Callable[[], None]]] = [
         ("retitle", lambda: edit(webhook, "title: Merchant webhooks", "title: Shop webhooks")),
@@ -196,6 +198,10 @@ def test_every_served_page_equals_a_full_build_after_each_edit(
                 "    status: done\n    done: 2026-08-21\n",
             ),
         ),
+        (
+            "edit a body",
+            lambda: edit(webhook, "A burn-rate alarm paged", "A burn-rate alarm (rewritten) paged"),
+        ),
         ("make a COE invalid", lambda: edit(label, "severity: SEV", "severity: BAD")),
         ("make it valid again", lambda: edit(label, "severity: BAD", "severity: SEV")),
         (
@@ -206,6 +212,13 @@ def test_every_served_page_equals_a_full_build_after_each_edit(
             ),
         ),
         ("delete a COE", lambda: checkout.unlink()),
+        ("edit a docs page", lambda: edit(root / "docs" / "index.md", "# Parcelwise", "# Our")),
+        (
+            "edit the schema",
+            lambda: edit(
+                root / "schema" / "coe.schema.json", "A short, specific headline", "A headline"
+            ),
+        ),
     ]
     ref = tmp_path / "full"
     for number, (name, step) in enumerate(steps, start=2):
@@ -220,7 +233,12 @@ def test_every_served_page_equals_a_full_build_after_each_edit(
             _, page = served.get(checkout_url)
             assert b"COE-2026-004" in page, "the backlink is not on the other COE's page"
             assert b"coe-preview-note" in page, "the page does not say its suggestions may lag"
+        if name == "edit a body":
+            _, page = served.get(webhook_url)
+            assert b"A burn-rate alarm (rewritten) paged" in page
         if name == "make a COE invalid":
             _, page = served.get(label_url)
             assert b"Errors in" in page
     assert served.get(checkout_url)[0] == 404, "a deleted COE's page is still served"
+    assert b"<h1" in served.get("")[1] and b"Our COEs" in served.get("")[1]
+    assert b"A headline for the incident" in served.get("reference/schema/")[1]
