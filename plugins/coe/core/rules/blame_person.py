@@ -35,6 +35,23 @@ def _pattern(names: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?P<who>{subject}){_GAP}(?P<what>(?i:{_FAILURE}))\b")
 
 
+def _matches(pattern: re.Pattern[str], text: str, names: list[str]) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text)``, found faster: a match starts at an "@"
+    or at a name, so the pattern is tried only there (its look-behind still sees the
+    character before), skipping starts inside the previous match."""
+    starts: set[int] = set()
+    for needle in ("@", *names):
+        start = text.find(needle)
+        while start >= 0:
+            starts.add(start)
+            start = text.find(needle, start + 1)
+    end = 0
+    for start in sorted(starts):
+        if start >= end and (found := pattern.match(text, start)) is not None:
+            end = found.end()
+            yield found
+
+
 def _message(found: re.Match[str]) -> str:
     return (
         f"{found['who']} is named as the cause ({' '.join(found[0].split())!r}): describe "
@@ -56,7 +73,7 @@ def blamed_people(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hi
     names = _names(doc.get("authors"))
     pattern = _pattern(names)
     for path, value in free_text(doc):
-        for found in pattern.finditer(value):
+        for found in _matches(pattern, value, names):
             line, column = doc.position(*path)
             yield Hit(_message(found), line, column, json_pointer(path))
     text, first_line = doc.body_source
@@ -65,7 +82,7 @@ def blamed_people(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hi
     if "@" not in text and not any(name in text for name in names):
         return
     prose = body_prose(text)
-    for found in pattern.finditer(prose.text):
+    for found in _matches(pattern, prose.text, names):
         index, column = prose.locate(found.start())
         yield Hit(_message(found), first_line + index, column)
 
