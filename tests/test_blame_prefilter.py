@@ -42,6 +42,17 @@ def test_the_cheap_test_passes_every_text_the_pattern_flags(text: str) -> None:
         assert _may_match(text, DEFAULT_BLAME_PHRASES)
 
 
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.lists(PIECES, max_size=5).map("".join), max_size=4))
+def test_the_cheap_test_of_joined_texts_passes_when_one_of_them_is_flagged(
+    texts: list[str],
+) -> None:
+    pattern = _pattern(DEFAULT_BLAME_PHRASES)
+    assert pattern is not None
+    if any(pattern.search(text) for text in texts):
+        assert _may_match("\n".join(texts), DEFAULT_BLAME_PHRASES)
+
+
 def test_the_cheap_test_skips_words_that_only_contain_a_phrase() -> None:
     assert not _may_match(
         "The pw-queue defaults are blameless and blame-free.", DEFAULT_BLAME_PHRASES
