@@ -120,9 +120,11 @@ def parse_timestamp(text: str) -> tuple[datetime | None, str | None, str]:
             "does not start with a timestamp such as `2026-03-02 14:05 UTC - ...`",
             text,
         )
-    if match["wrap"] and not text[match.end("zone") :].startswith(match["wrap"]):
+    # All groups at once: looking each up by name costs more than the match.
+    wrap, year, month, day, hour, minute, second, zone, event = match.groups()
+    if wrap and not text[match.end("zone") :].startswith(wrap):
         return None, "has an unbalanced `**` or backtick around its timestamp", text
-    zone = match["zone"].strip()
+    zone = zone.strip()
     tz: timezone
     if zone in ("UTC", "Z"):
         tz = UTC
@@ -134,17 +136,11 @@ def parse_timestamp(text: str) -> tuple[datetime | None, str | None, str]:
         tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
     try:
         time = datetime(
-            int(match["date"]),
-            int(match["month"]),
-            int(match["day"]),
-            int(match["hour"]),
-            int(match["minute"]),
-            int(match["second"] or 0),
-            tzinfo=tz,
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=tz
         )
     except ValueError as exc:
         return None, f"has an impossible date or time ({exc})", text
-    return time, None, (match["event"] or "").strip()
+    return time, None, (event or "").strip()
 
 
 # The characters that start nothing but paragraph text: most lines, decided at once.
@@ -253,6 +249,8 @@ def _scan_headings(lines: list[str]) -> list[tuple[int, int, int, str]] | None:
         if not content:
             paragraph = None
             continue
+        if paragraph is not None and content[0] in _TEXT_START:
+            continue  # more text of the open paragraph: the most common line
         kind = _kind(content)
         if kind == _UNKNOWN:
             if paragraph is None or content[0] != "[":
