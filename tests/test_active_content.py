@@ -25,7 +25,11 @@ from bs4 import BeautifulSoup, Tag
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coe.core.rules.active_content import find_active_content
+from coe.core.rules.active_content import (
+    _TAG_OR_REFERENCE,
+    find_active_content,
+    may_hold_active_content,
+)
 from coe.site.render import render_body
 from tests.helpers import MKDOCS_YML, VALID_COE, make_repo, run_coe, run_mkdocs, validate_json
 from tests.test_bad_input import FIXTURES, MANIFEST
@@ -344,3 +348,12 @@ def test_any_text_is_checked_and_rendered_without_a_traceback(atoms: list[str]) 
     for tag, attrs in elements(html):
         assert tag not in ACTIVE_ELEMENTS, html
         assert not any(name.startswith("on") for name, _ in attrs), html
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([*ATOMS, "&amp;", "&", "R&D", "a<b", "<B", "&&x;"]), max_size=30))
+def test_the_quick_test_answers_as_a_search_for_a_tag_or_reference_would(atoms: list[str]) -> None:
+    text = "".join(atoms)
+    lowered = text.lower()
+    searched = bool(_TAG_OR_REFERENCE.search(text)) or "script:" in lowered or "data:" in lowered
+    assert may_hold_active_content(text) == searched

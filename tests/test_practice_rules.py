@@ -8,6 +8,7 @@ produce. Configuration by option, severity and status is tested with small repos
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,12 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coe.core.rules import RULES
+from coe.core.rules.action_item_duplicate import title_key
+from coe.core.rules.action_item_title import _VAGUE, _WORD, vague
 
 from .helpers import MKDOCS_YML, ROOT, VALID_COE, make_repo, run_coe, validate_json
 
@@ -240,3 +245,24 @@ def test_strict_fails_on_practice_warnings(tmp_path: Path) -> None:
     strict = run_coe("validate", "--strict", cwd=root)
     assert strict.returncode == 1
     assert "warning [metrics-evidence]" in strict.stdout
+
+
+# --- quick paths that must answer as the patterns do -------------------------------------
+
+SPACING = st.sampled_from([" ", "  ", "\t", "\n", "\xa0", "\u2028", "\u3000", "\x1c", "\x85", "."])
+TITLE_TEXT = st.lists(st.one_of(SPACING, st.text(max_size=3), st.just("Fix issue")), max_size=8)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(TITLE_TEXT.map("".join))
+def test_titles_are_compared_with_spacing_folded_as_the_pattern_folds_it(title: str) -> None:
+    expected = re.sub(r"\s+", " ", title).strip().rstrip(".").casefold()
+    assert title_key(title) == expected
+
+
+@settings(max_examples=3000, deadline=None)
+@given(TITLE_TEXT.map("".join))
+def test_a_title_is_vague_as_the_word_count_and_pattern_say(title: str) -> None:
+    text = title.strip().rstrip(".!").strip()
+    expected = len(_WORD.findall(text)) <= 1 or _VAGUE.fullmatch(text) is not None
+    assert vague(title) == expected

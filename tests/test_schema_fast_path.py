@@ -4,8 +4,12 @@ it accepts must be one jsonschema accepts. (When it refuses, jsonschema decides.
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
+import fastjsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -100,3 +104,48 @@ def test_a_long_title_next_to_a_ref_is_refused_as_2020_12_says() -> None:
     data = {**copy.deepcopy(VALID), "title": "x" * 141}
     assert not CHECKER.is_valid(data)
     assert not CHECKER.validator.is_valid(data)
+
+
+TREE_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$defs": {
+        "tree": {
+            "type": "object",
+            "properties": {
+                "kids": {"type": "array", "items": {"$ref": "#/$defs/tree"}},
+                "name": {"$ref": "#/$defs/name", "maxLength": 3},
+            },
+        },
+        "name": {"type": "string", "minLength": 1, "format": "date"},
+    },
+    "$ref": "#/$defs/tree",
+}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": "2026-03-02"},
+        {"name": "x"},
+        {"kids": [{"name": "2026-03-02"}]},
+        {"kids": [{"kids": [{"name": ""}]}]},
+        {"kids": [{"kids": [{}, {"kids": []}]}]},
+        {"kids": [{"kids": "no"}]},
+    ],
+)
+def test_a_schema_with_shared_and_recursive_definitions_is_compiled_as_it_means(
+    tmp_path: Path, data: dict[str, Any]
+) -> None:
+    # Definitions are inlined into the compiled validator; the recursive one stays a
+    # reference, and a reference's neighbouring keywords still apply.
+    path = tmp_path / "tree.schema.json"
+    path.write_text(json.dumps(TREE_SCHEMA), encoding="utf-8")
+    checker = SchemaChecker(path)
+    assert checker.fast is not None
+    try:
+        checker.fast(data)
+    except fastjsonschema.JsonSchemaException:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == checker.validator.is_valid(data)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from coe.core import yamlreader
 from coe.core.frontmatter import Split, split_front_matter
 from coe.core.yamlreader import MAX_DEPTH, YamlDocument, read_yaml
 from tests.helpers import VALID_COE, make_repo, run_coe
@@ -427,3 +431,32 @@ def test_validate_reads_front_matter_as_yaml_1_2(
         assert result.returncode == 1
         assert f"COE-2026-101-x.md:{expected}:" in result.stdout
         assert "[yaml-syntax]" in result.stdout and "space before its `#`" in result.stdout
+
+
+# --- the fast path for plain block scalars reads what the general path reads ---------------
+
+YAML_LINES = st.sampled_from(
+    [
+        *("id: COE-2026-001", "title: 'It''s down'", 'title: "a\\tb"', "date: 2026-03-02"),
+        *("n: 12", "f: 1.50", "z: 0123", "b: true", "o: no", "e: ~", "e:", "big: 1e999"),
+        *("authors:", "- Dana", "-  'x'", "- 3", "  - nested", "  k: v", "    deep: 1", "-"),
+        *("impact:", "  summary: |", "    text", "  note: >-", "  q: 'two", "  lines'", "  x: y"),
+        *("id: again", "1: one", "null: x", "true: t", "'1': quoted", "? complex", ": value"),
+        *("tags: [a, b]", "m: {a: 1, b: [c]}", "a: &anchor v", "b: *anchor", "s: !!str 5"),
+        *("i: !!int 5", "bad: [", "key: value: more", "\ttab: x", "  ", "", "- - x", "k: 'a'"),
+    ]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(YAML_LINES, max_size=12).map("\n".join), st.booleans())
+def test_the_fast_path_reads_as_the_general_path(text: str, pure_python: bool) -> None:
+    def read() -> tuple[Any, ...]:
+        doc = read_yaml(text, 5, pure_python=pure_python)
+        return (doc.value, doc.keys, doc.values, doc.plain_text, doc.hits, doc.readable)
+
+    fast = read()
+    # A text with a line break only YAML sees takes the general path for every scalar.
+    with patch.object(yamlreader, "_has_yaml_only_breaks", lambda source: True):
+        general = read()
+    assert repr(fast) == repr(general)

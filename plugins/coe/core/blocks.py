@@ -117,11 +117,18 @@ MD_TRIM = (
 @dataclass(slots=True)
 class _Open:
     """The paragraph being read: its block index in the outline (None when its text is
-    not kept), its container's content indent, and its lines so far."""
+    not kept), its container's content indent, its lines so far, and the line and depth
+    of the block it becomes (depth 0: a top-level paragraph, else an item's)."""
 
     block: int | None
     indent: int
     lines: list[str]
+    line: int = 0
+    depth: int = 0
+
+
+# Holds an open paragraph's place in the outline until it is closed: every one is.
+_PENDING = Paragraph(-1, "")
 
 
 def scan(text: str) -> list[Block] | None:
@@ -138,12 +145,10 @@ def scan(text: str) -> list[Block] | None:
     def close() -> None:
         nonlocal paragraph
         if paragraph is not None and paragraph.block is not None:
-            old = blocks[paragraph.block]
             joined = "\n".join(paragraph.lines).strip(MD_TRIM)
-            if isinstance(old, Item):
-                blocks[paragraph.block] = Item(old.line, old.depth, joined)
-            elif isinstance(old, Paragraph):
-                blocks[paragraph.block] = Paragraph(old.line, joined)
+            line, depth = paragraph.line, paragraph.depth
+            block = Item(line, depth, joined) if depth else Paragraph(line, joined)
+            blocks[paragraph.block] = block
         paragraph = None
 
     for number, line in enumerate(text.split("\n")):
@@ -171,8 +176,8 @@ def scan(text: str) -> list[Block] | None:
                     blocks.append(ListStart(number, sign != "-"))
                     kind = sign
                 top, nested = width, None
-                blocks.append(Item(number, 1, ""))
-                paragraph = _Open(len(blocks) - 1, width, [content])
+                blocks.append(_PENDING)
+                paragraph = _Open(len(blocks) - 1, width, [content], number, 1)
                 continue
             if (
                 top is None
@@ -183,8 +188,8 @@ def scan(text: str) -> list[Block] | None:
                 return None  # an item at a depth or of a kind the scan leaves alone
             close()
             nested = width
-            blocks.append(Item(number, 2, ""))
-            paragraph = _Open(len(blocks) - 1, width, [content])
+            blocks.append(_PENDING)
+            paragraph = _Open(len(blocks) - 1, width, [content], number, 2)
             continue
         if paragraph is not None:
             # A continuation line: the paragraph's indent is taken off, no more.
@@ -203,7 +208,7 @@ def scan(text: str) -> list[Block] | None:
             if indent >= 4:
                 return None  # indented code
             top = nested = kind = None
-            blocks.append(Paragraph(number, ""))
-            paragraph = _Open(len(blocks) - 1, 0, [line])
+            blocks.append(_PENDING)
+            paragraph = _Open(len(blocks) - 1, 0, [line], number, 0)
     close()
     return blocks

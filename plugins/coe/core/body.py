@@ -120,9 +120,11 @@ def parse_timestamp(text: str) -> tuple[datetime | None, str | None, str]:
             "does not start with a timestamp such as `2026-03-02 14:05 UTC - ...`",
             text,
         )
-    if match["wrap"] and not text[match.end("zone") :].startswith(match["wrap"]):
+    # All groups at once: looking each up by name costs more than the match.
+    wrap, year, month, day, hour, minute, second, zone, event = match.groups()
+    if wrap and not text[match.end("zone") :].startswith(wrap):
         return None, "has an unbalanced `**` or backtick around its timestamp", text
-    zone = match["zone"].strip()
+    zone = zone.strip()
     tz: timezone
     if zone in ("UTC", "Z"):
         tz = UTC
@@ -134,17 +136,11 @@ def parse_timestamp(text: str) -> tuple[datetime | None, str | None, str]:
         tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
     try:
         time = datetime(
-            int(match["date"]),
-            int(match["month"]),
-            int(match["day"]),
-            int(match["hour"]),
-            int(match["minute"]),
-            int(match["second"] or 0),
-            tzinfo=tz,
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=tz
         )
     except ValueError as exc:
         return None, f"has an impossible date or time ({exc})", text
-    return time, None, (match["event"] or "").strip()
+    return time, None, (event or "").strip()
 
 
 # The characters that start nothing but paragraph text: most lines, decided at once.
@@ -253,6 +249,8 @@ def _scan_headings(lines: list[str]) -> list[tuple[int, int, int, str]] | None:
         if not content:
             paragraph = None
             continue
+        if paragraph is not None and content[0] in _TEXT_START:
+            continue  # more text of the open paragraph: the most common line
         kind = _kind(content)
         if kind == _UNKNOWN:
             if paragraph is None or content[0] != "[":
@@ -314,22 +312,24 @@ def _reference_headings(text: str) -> list[tuple[int, int, int, str]]:
     ]
 
 
-def _headings(lines: list[str]) -> list[tuple[int, int, int, str]]:
+def _headings(lines: list[str], text: str | None = None) -> list[tuple[int, int, int, str]]:
     """(first line index, level, index after the heading, title) of each top-level
     heading, as CommonMark reads them: by the line scan where it models every line, else
     by markdown-it (``tests/test_commonmark_sections.py`` holds both to markdown-it on
-    every example of the CommonMark spec)."""
-    text = "\n".join(lines)
+    every example of the CommonMark spec). ``text`` is the lines joined, when at hand."""
+    text = "\n".join(lines) if text is None else text
     found = None
     if not any(char in text for char in _PARSER_ONLY):
         found = _scan_headings(lines)
     return _reference_headings(text) if found is None else found
 
 
-def _section_spans(lines: list[str], first_line: int) -> list[tuple[Section, int]]:
+def _section_spans(
+    lines: list[str], first_line: int, text: str | None = None
+) -> list[tuple[Section, int]]:
     """Each level-2 and level-3 section, with the index of its first line after the
-    heading."""
-    headings = _headings(lines)
+    heading. ``text`` is the lines joined, when at hand."""
+    headings = _headings(lines, text)
     sections: list[tuple[Section, int]] = []
     for position, (start, level, heading_end, title) in enumerate(headings):
         end = len(lines)
@@ -398,7 +398,7 @@ def parse_body(text: str, first_line: int) -> Body:
     """Parse the body whose first line is line ``first_line`` of the file. Sections come
     from a scan of the lines; the Timeline and Five whys lists from their outlines."""
     lines = text.split("\n")
-    spans = _section_spans(lines, first_line)
+    spans = _section_spans(lines, first_line, text)
     body = Body(sections=[section for section, _ in spans])
     for section, content in spans:
         if section.level != 2 or section.key not in ("timeline", "five whys"):

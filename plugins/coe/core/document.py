@@ -11,7 +11,8 @@ from .findings import Hit
 from .frontmatter import HANDLER, Split, not_a_mapping
 from .source import read_source
 from .suppress import MARKER
-from .yamlreader import YamlDocument
+from .yamlreader import Path as YamlPath
+from .yamlreader import Pos, YamlDocument
 
 
 @dataclass(slots=True)
@@ -69,8 +70,8 @@ class CoeDocument:
         if self.yaml is not None:
             yaml = self.yaml
             yaml.plain_text = {}
-            yaml.keys = {path: at for path, at in yaml.keys.items() if _cross_coe(path)}
-            yaml.values = {path: at for path, at in yaml.values.items() if _cross_coe(path)}
+            yaml.keys = _cross_coe(yaml.keys)
+            yaml.values = _cross_coe(yaml.values)
         if self.split is not None:
             split = self.split
             body = split.body if self.text is not None else ""
@@ -85,9 +86,16 @@ class CoeDocument:
         return self.yaml.position(path)
 
 
-def _cross_coe(path: tuple[str | int, ...]) -> bool:
-    """The paths the cross-COE rules point at: the id and each relation."""
-    return path in ((), ("id",), ("related",)) or (len(path) == 2 and path[0] == "related")
+def _cross_coe(positions: dict[YamlPath, Pos]) -> dict[YamlPath, Pos]:
+    """The positions the cross-COE rules point at: of the whole mapping, the id, the
+    relations and each relation (the test is written out, not called: it runs for every
+    position of every COE)."""
+    return {
+        path: at
+        for path, at in positions.items()
+        if not path
+        or (len(path) <= 2 and (path[0] == "related" or (path[0] == "id" and len(path) == 1)))
+    }
 
 
 def load_document(path: Path, display: str, root: Path, max_bytes: int) -> CoeDocument:

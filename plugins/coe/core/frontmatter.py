@@ -31,6 +31,7 @@ from .yamlreader import YamlDocument, read_yaml
 RULE = "front-matter"
 _MULTIMARKDOWN_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_ -]*:(\s|$)")
 _LONG_FENCE = re.compile(r"-{4,}")
+_FENCE_STARTS = ("-", ".")
 
 
 @dataclass(slots=True)
@@ -82,6 +83,8 @@ def split_front_matter(text: str) -> Split | Hit:
 
     for index in range(opener + 1, len(lines)):
         line = lines[index]
+        if line[:1] not in _FENCE_STARTS:
+            continue  # a field: every fence below starts with one of these
         if _is_fence(line, "---"):
             break
         if _is_fence(line, "..."):

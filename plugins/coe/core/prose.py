@@ -60,22 +60,37 @@ def _closes(line: str, fence: str) -> bool:
     )
 
 
+@lru_cache(maxsize=16)
+def _closer(ticks: int) -> re.Pattern[str]:
+    """What closes a code span opened by ``ticks`` backticks: as many, and no more."""
+    return re.compile(rf"(?<!`)`{{{ticks}}}(?!`)")
+
+
 def scan(text: str) -> Prose:
     """Blank out code and HTML comments in ``text``, keeping lines and columns."""
     prose = Prose()
+    lines = prose.lines
     fence: str | None = None
     comment: tuple[int, int, list[str]] | None = None
     for index, line in enumerate(text.split("\n")):
         if fence is not None:
             if _closes(line, fence):
                 fence = None
-            prose.lines.append(" " * len(line))
+            lines.append(" " * len(line))
             continue
         if comment is None:
+            # Most lines hold no backtick, tilde or comment: nothing to blank.
+            plain = "`" not in line and "<!--" not in line
+            if plain and "~" not in line:
+                lines.append(line)
+                continue
             opener = _FENCE.match(line)
             if opener and not (opener[1][0] == "`" and "`" in line[opener.end() :]):
                 fence = opener[1]
-                prose.lines.append(" " * len(line))
+                lines.append(" " * len(line))
+                continue
+            if plain:
+                lines.append(line)
                 continue
         chars = list(line)
         position = 0
@@ -99,13 +114,13 @@ def scan(text: str) -> Prose:
                 position = found.end()
                 continue
             ticks = len(found[0])
-            closer = re.compile(rf"(?<!`)`{{{ticks}}}(?!`)").search(line, found.end())
+            closer = _closer(ticks).search(line, found.end())
             if closer is None:
                 position = found.end()
                 continue
             chars[found.start() : closer.end()] = " " * (closer.end() - found.start())
             position = closer.end()
-        prose.lines.append("".join(chars))
+        lines.append("".join(chars))
     return prose
 
 

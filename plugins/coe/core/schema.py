@@ -7,7 +7,7 @@ import difflib
 import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,18 +92,77 @@ def _fast_schema(node: Any) -> Any:
     return converted
 
 
+_DEFS = "#/$defs/"
+# Keywords that would make an inlined definition mean something else where it lands.
+_SCOPED = frozenset({"$id", "$anchor", "$dynamicAnchor", "$dynamicRef", "$recursiveRef"})
+_INLINE_GROWTH = 10  # an inlined schema at most this many times larger, else refs stay
+
+
+def _keys(node: Any) -> Iterator[str]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _keys(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from _keys(value)
+
+
+def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with every reference to one of its ``$defs`` replaced by the definition
+    (2020-12 applies the keywords beside a reference too: they join it in an ``allOf``),
+    so that the compiled validator calls no function for each list item. A recursive
+    reference stays; a schema whose definitions change scope, or that would grow too
+    large, is returned as it is."""
+    defs = schema.get("$defs")
+    if not isinstance(defs, dict) or any(key in _SCOPED for key in _keys(defs)):
+        return schema
+
+    def inline(node: Any, chain: frozenset[str]) -> Any:
+        if isinstance(node, list):
+            return [inline(item, chain) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        name = ref[len(_DEFS) :] if isinstance(ref, str) and ref.startswith(_DEFS) else ""
+        if name not in defs or name in chain or not isinstance(defs[name], dict):
+            return {key: inline(value, chain) for key, value in node.items()}
+        target = inline(defs[name], chain | {name})
+        rest = {key: inline(value, chain) for key, value in node.items() if key != "$ref"}
+        return {**rest, "allOf": [target, *rest.get("allOf", [])]} if rest else target
+
+    inlined: dict[str, Any] = inline(schema, frozenset())
+    if len(json.dumps(inlined)) > _INLINE_GROWTH * len(json.dumps(schema)):
+        return schema
+    return inlined
+
+
+def _format_check(name: str) -> Callable[[Any], bool]:
+    """jsonschema's check of a format, called without its error plumbing and remembered:
+    the same dates and links recur across COEs."""
+    checker = Draft202012Validator.FORMAT_CHECKER
+    if name not in checker.checkers:
+        return lambda value: bool(checker.conforms(value, name))
+    func, raises = checker.checkers[name]
+
+    @lru_cache(maxsize=4096)
+    def conforms(value: str) -> bool:  # the compiled validator passes strings only
+        try:
+            return bool(func(value))
+        except raises:
+            return False
+
+    return conforms
+
+
 def _compile_fast(schema: dict[str, Any]) -> Callable[[Any], Any] | None:
     """A compiled validator using jsonschema's own format checks, or ``None`` when this
     schema uses something it cannot compile (then jsonschema does all the work)."""
-    checker = Draft202012Validator.FORMAT_CHECKER
-
-    def conforms(name: str) -> Callable[[Any], bool]:
-        return lambda value: bool(checker.conforms(value, name))
-
-    draft7 = {**_fast_schema(schema), "$schema": "http://json-schema.org/draft-07/schema#"}
+    fast = _fast_schema(_inline_refs(schema))
+    draft7 = {**fast, "$schema": "http://json-schema.org/draft-07/schema#"}
     try:
         return fastjsonschema.compile(
-            draft7, formats={name: conforms(name) for name in ("date", "date-time", "uri")}
+            draft7, formats={name: _format_check(name) for name in ("date", "date-time", "uri")}
         )
     except (fastjsonschema.JsonSchemaDefinitionException, ValueError, TypeError):
         return None

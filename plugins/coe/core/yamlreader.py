@@ -62,6 +62,7 @@ _FLOAT = re.compile(
 _NUMBER_START = frozenset("0123456789+-")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_PLAIN_SPECIAL = _NULLS | _BOOLS.keys()
 _DUPLICATE = "\x00duplicate"  # the key under which a duplicate's value is read and dropped
 # Line breaks to YAML 1.1 (and so to libyaml) but not to editors, Markdown or this reader.
 _YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
@@ -129,17 +130,22 @@ class _Frame:
     path: Path
     column: int  # where the collection starts: what a block node's lines are indented past
     flow: bool  # written in [] or {}
+    mapping: bool  # the container is a dict
     key: str | None = None
     key_pos: Pos | None = None
     skipping: bool = False  # the value being read belongs to a duplicate key: drop it
     start: Any = None  # the start mark of a flow collection inside a block one
 
 
+def _has_yaml_only_breaks(source: str) -> bool:
+    return any(char in source for char in _YAML_ONLY_BREAKS)
+
+
 def _positions(source: str, first_line: int) -> Callable[[Any], Pos]:
     """How to turn a parser mark into a file position. libyaml also breaks lines at NEL,
     U+2028 and U+2029; where the text has one, lines are counted from the mark's character
     index so that positions stay file lines."""
-    if not any(char in source for char in _YAML_ONLY_BREAKS):
+    if not _has_yaml_only_breaks(source):
 
         def at(mark: Any) -> Pos:
             return (first_line + mark.line, mark.column + 1)
@@ -169,6 +175,9 @@ class _Reader:
         # Where scalars are, to tell a comment from a "#" inside a value; kept only when
         # the text has a "#" at all.
         self.spans: list[tuple[int, int]] | None = [] if "#" in source else None
+        # Most nodes are in block style, without tag or anchor, in a text without "#"
+        # and whose lines are the file's: ``read`` and ``start`` place those themselves.
+        self.fast = self.spans is None and not _has_yaml_only_breaks(source)
 
     def refuse(self, rule: str, message: str, mark: Any) -> NoReturn:
         line, column = self.pos(mark)
@@ -187,16 +196,72 @@ class _Reader:
     def read(self, events: Any) -> None:
         event: Any
         scalar = self.scalar  # bound once: a front-matter has hundreds of scalars
+        # The fast path below does what ``scalar`` and ``place`` do, without the calls.
+        fast = self.fast
+        stack, first_line, intern = self.stack, self.first_line, sys.intern
+        keys, values, plain_text = self.doc.keys, self.doc.values, self.doc.plain_text
         for event in events:
             # Exact classes, tested most frequent first: libyaml emits no subclasses.
             kind = type(event)
             if kind is _SCALAR:
-                scalar(event)
+                if (
+                    not (fast and stack)
+                    or self.in_flow
+                    or event.anchor is not None
+                    or event.tag is not None
+                ):
+                    scalar(event)
+                    continue
+                style, value, mark = event.style, event.value, event.start_mark
+                raw = None
+                if not style:
+                    # Text that is not null, a boolean or a number, without the call.
+                    resolved = (
+                        value
+                        if value[:1] not in _NUMBER_START and value not in _PLAIN_SPECIAL
+                        else resolve_plain(value)
+                    )
+                    if resolved is not value:
+                        raw = None if isinstance(resolved, str) else value
+                        value = resolved
+                    elif len(value) <= _SHARED:
+                        value = intern(value)
+                elif style in ("'", '"') and mark.line != event.end_mark.line:
+                    scalar(event)  # a quoted value over several lines: check its indent
+                    continue
+                elif len(value) <= _SHARED:
+                    value = intern(value)
+                at = (first_line + mark.line, mark.column + 1)
+                top = stack[-1]
+                container: Any = top.container
+                if top.mapping:
+                    key = top.key
+                    if key is None:
+                        if type(value) is str and value not in container:
+                            # Interned: every COE repeats the same few dozen field names.
+                            top.key = value if len(value) <= _SHARED else intern(value)
+                            top.key_pos = at
+                        else:
+                            self.take_key(top, value, event)
+                        continue
+                    top.key = None
+                    if top.skipping:
+                        top.skipping = False
+                        continue
+                    path = (*top.path, key)
+                    container[key] = value
+                    keys[path] = top.key_pos or at
+                else:
+                    path = (*top.path, len(container))
+                    container.append(value)
+                values[path] = at
+                if raw is not None:
+                    plain_text[path] = raw
             elif kind is _MAPPING_START or kind is _SEQUENCE_START:
                 self.start(event, kind is _MAPPING_START)
             elif kind is _MAPPING_END or kind is _SEQUENCE_END:
-                frame = self.stack.pop()
-                self.in_flow = bool(self.stack) and self.stack[-1].flow
+                frame = stack.pop()
+                self.in_flow = bool(stack) and stack[-1].flow
                 if frame.start is not None:
                     self.check_indent(frame.start, event.end_mark, comments=True)
             elif kind is _ALIAS:
@@ -260,35 +325,73 @@ class _Reader:
             self.place(resolved, event, None if isinstance(resolved, str) else value)
 
     def start(self, event: Any, mapping: bool) -> None:
-        self.check_tag(event, _COLLECTION_TAGS)
-        if len(self.stack) >= MAX_DEPTH:
+        stack = self.stack
+        if (
+            self.fast
+            and stack
+            and (stack[-1].key is not None or not stack[-1].mapping)
+            and event.anchor is None
+            and event.tag is None
+            and not event.flow_style
+            and len(stack) < MAX_DEPTH
+        ):
+            self.start_block(event, mapping)
+            return
+        if event.anchor is not None or event.tag not in _COLLECTION_TAGS:
+            self.check_tag(event, _COLLECTION_TAGS)
+        if len(stack) >= MAX_DEPTH:
             self.refuse(
                 "yaml-depth",
                 f"values are nested more than {MAX_DEPTH} levels deep",
                 event.start_mark,
             )
-        stack = self.stack
-        if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
-            self.refuse(
-                "yaml-key",
-                "a list or mapping cannot be a key: field names are text",
-                event.start_mark,
-            )
         parent_path: Path = ()
         if stack:
             top = stack[-1]
-            if isinstance(top.container, dict):
-                parent_path = (*top.path, top.key or "")
-            else:
+            if not top.mapping:
                 parent_path = (*top.path, len(top.container))
+            elif top.key is None:
+                self.refuse(
+                    "yaml-key",
+                    "a list or mapping cannot be a key: field names are text",
+                    event.start_mark,
+                )
+            else:
+                parent_path = (*top.path, top.key or "")
         container: dict[str, Any] | list[Any] = {} if mapping else []
         self.place(container, event)
         flow = bool(event.flow_style)
-        frame = _Frame(container, parent_path, event.start_mark.column, flow)
+        frame = _Frame(container, parent_path, event.start_mark.column, flow, mapping)
         if flow and stack and not stack[-1].flow:
             frame.start = event.start_mark
         stack.append(frame)
         self.in_flow = flow
+
+    def start_block(self, event: Any, mapping: bool) -> None:
+        """What ``start`` and ``place`` do for a block collection without tag or anchor
+        that is a value or a list item."""
+        stack, doc = self.stack, self.doc
+        top = stack[-1]
+        parent: Any = top.container
+        container: dict[str, Any] | list[Any] = {} if mapping else []
+        mark = event.start_mark
+        at = (self.first_line + mark.line, mark.column + 1)
+        if not top.mapping:
+            path = (*top.path, len(parent))
+            parent.append(container)
+            doc.values[path] = at
+        else:
+            key = top.key or ""  # set: ``start`` checked
+            path = (*top.path, key)
+            top.key = None
+            if top.skipping:
+                top.skipping = False
+            else:
+                parent[key] = container
+                doc.keys[path] = top.key_pos or at
+                doc.values[path] = at
+        stack.append(_Frame(container, path, mark.column, False, mapping))
+        self.in_flow = False
 
     def place(self, value: Any, event: Any, raw: str | None = None) -> None:
         """Attach a finished key or value (or the start of a collection) to its parent."""
@@ -298,7 +401,8 @@ class _Reader:
             doc.values[()] = self.pos(event.start_mark)
             return
         top = self.stack[-1]
-        if isinstance(top.container, dict):
+        if top.mapping:
+            assert isinstance(top.container, dict)
             if top.key is None:
                 self.take_key(top, value, event)
                 return
@@ -311,6 +415,7 @@ class _Reader:
             top.container[key] = value
             doc.keys[path] = top.key_pos or self.pos(event.start_mark)
         else:
+            assert isinstance(top.container, list)
             path = (*top.path, len(top.container))
             top.container.append(value)
         doc.values[path] = self.pos(event.start_mark)

@@ -8,6 +8,15 @@ from ..rule import Context, FileRule
 _SPACES = re.compile(r"\s+")
 
 
+def title_key(title: str) -> str:
+    """How titles are compared: spacing folded, a final period dropped, case ignored."""
+    # Every character ``\s`` matches, but the space, is not printable: a printable title
+    # without two spaces in a row has nothing to fold, and skips the pattern.
+    if not title.isprintable() or "  " in title:
+        title = _SPACES.sub(" ", title)
+    return title.strip().rstrip(".").casefold()
+
+
 def duplicate_action_items(doc: CoeDocument, context: Context) -> Iterator[Hit]:
     """
     Two items with one title are either the same commitment counted twice, which
@@ -20,7 +29,7 @@ def duplicate_action_items(doc: CoeDocument, context: Context) -> Iterator[Hit]:
         title = item.get("title")
         if not isinstance(title, str):
             continue
-        key = _SPACES.sub(" ", title).strip().rstrip(".").casefold()
+        key = title_key(title)
         if key not in seen:
             seen[key] = index
             continue

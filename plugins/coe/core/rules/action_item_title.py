@@ -27,7 +27,9 @@ _WORD = re.compile(r"[\w'’-]+")
 def vague(title: str) -> bool:
     """A lone word, or a generic verb with at most one generic object ("Investigate issue")."""
     text = title.strip().rstrip(".!").strip()
-    return len(_WORD.findall(text)) <= 1 or _VAGUE.fullmatch(text) is not None
+    words = _WORD.finditer(text)  # a lone word: no second one (the rest are not needed)
+    lone = next(words, None) is None or next(words, None) is None
+    return lone or _VAGUE.fullmatch(text) is not None
 
 
 def vague_action_item_titles(doc: CoeDocument, context: Context) -> Iterator[Hit]:

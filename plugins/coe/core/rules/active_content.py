@@ -57,8 +57,13 @@ _TAG_OR_REFERENCE = re.compile(r"<[A-Za-z]|&(?:#|[A-Za-z]+;)")
 def may_hold_active_content(body: str) -> bool:
     """A cheap test that lets most bodies skip the parse: without a tag or a character
     reference, active content can only be a Markdown link's scheme, which holds no space."""
-    if ("<" in body or "&" in body) and _TAG_OR_REFERENCE.search(body):
-        return True
+    # The pattern is tried only at each "<" and "&": searching for it tries every position.
+    for start in ("<", "&"):
+        at = body.find(start)
+        while at >= 0:
+            if _TAG_OR_REFERENCE.match(body, at):
+                return True
+            at = body.find(start, at + 1)
     lowered = body.lower()
     return "script:" in lowered or "data:" in lowered
 
@@ -221,8 +226,9 @@ def active_content_in_body(doc: CoeDocument, body: Body, context: Context) -> It
     reader will not see. It cannot be silenced with `coe-ignore`.
     """
     markdown, first_line = doc.body_source
-    lines = markdown.split("\n")
+    lines: list[str] = []
     for found in find_active_content(markdown):
+        lines = lines or markdown.split("\n")
         text = lines[found.line] if 0 <= found.line < len(lines) else ""
         yield Hit(
             f"active content: {found.message}; remove it (use a code span to show it)",

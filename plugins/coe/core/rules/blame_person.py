@@ -35,6 +35,30 @@ def _pattern(names: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?P<who>{subject}){_GAP}(?P<what>(?i:{_FAILURE}))\b")
 
 
+def _starters(names: list[str]) -> list[str]:
+    """The names that no other name begins with: wherever any name is, one of these
+    starts (a full name starts with its first name), so only these are looked for."""
+    return [name for name in names if not any(o != name and name.startswith(o) for o in names)]
+
+
+def _matches(pattern: re.Pattern[str], text: str, starters: list[str]) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern.finditer(text)``, found faster: a match starts at an "@"
+    or at a name, so the pattern is tried only there (its look-behind still sees the
+    character before), skipping starts inside the previous match. ``starters`` are the
+    names' ``_starters``."""
+    starts: set[int] = set()
+    for needle in ("@", *starters):
+        start = text.find(needle)
+        while start >= 0:
+            starts.add(start)
+            start = text.find(needle, start + 1)
+    end = 0
+    for start in sorted(starts):
+        if start >= end and (found := pattern.match(text, start)) is not None:
+            end = found.end()
+            yield found
+
+
 def _message(found: re.Match[str]) -> str:
     return (
         f"{found['who']} is named as the cause ({' '.join(found[0].split())!r}): describe "
@@ -54,18 +78,18 @@ def blamed_people(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hi
     title, impact summary and action-item titles.
     """
     names = _names(doc.get("authors"))
-    pattern = _pattern(names)
+    pattern, starters = _pattern(names), _starters(names)
     for path, value in free_text(doc):
-        for found in pattern.finditer(value):
+        for found in _matches(pattern, value, starters):
             line, column = doc.position(*path)
             yield Hit(_message(found), line, column, json_pointer(path))
     text, first_line = doc.body_source
     # The subject is matched as written, so a body with no "@" and no author's name cannot
     # match: skip the pattern, which tries every position.
-    if "@" not in text and not any(name in text for name in names):
+    if "@" not in text and not any(name in text for name in starters):
         return
     prose = body_prose(text)
-    for found in pattern.finditer(prose.text):
+    for found in _matches(pattern, prose.text, starters):
         index, column = prose.locate(found.start())
         yield Hit(_message(found), first_line + index, column)
 

@@ -89,12 +89,16 @@ def blaming_words(doc: CoeDocument, body: Body, context: Context) -> Iterator[Hi
     pattern = _pattern(context.config.blame_phrases)
     if pattern is None:
         return
-    for path, value in free_text(doc):
-        for found in pattern.finditer(value):
-            line, column = doc.position(*path)
-            yield Hit(_message(found[0]), line, column, json_pointer(path))
+    phrases = context.config.blame_phrases
+    values = list(free_text(doc))
+    # One cheap test of all the texts together: what it rules out, no single one holds.
+    if _may_match("\n".join(value for _, value in values), phrases):
+        for path, value in values:
+            for found in pattern.finditer(value):
+                line, column = doc.position(*path)
+                yield Hit(_message(found[0]), line, column, json_pointer(path))
     text, first_line = doc.body_source
-    if not _may_match(text, context.config.blame_phrases):
+    if not _may_match(text, phrases):
         return
     prose = body_prose(text)
     for found in pattern.finditer(prose.text):
