@@ -411,7 +411,9 @@ class ModeIndex:
         if counts is None:
             counts = Counter(terms)
         singles = self.singles
-        for term in counts.keys() & singles.keys():
+        # In a fixed order: the order of the modes decides ties in the model (which terms
+        # a vector keeps), and a set's order changes from one run of Python to the next.
+        for term in sorted(counts.keys() & singles.keys()):
             for key in singles[term]:
                 found[key] = found.get(key, 0) + counts[term]
         if self.pattern is not None and not self.starts.isdisjoint(counts):
