@@ -10,6 +10,8 @@ from pathlib import Path
 import feedparser
 import icalendar
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coe.core.index import Index
 from coe.site.feeds import action_items_calendar, atom_feed, fold, ics_escape
@@ -190,3 +192,12 @@ def test_fold_never_splits_a_character_or_an_escape(text: str) -> None:
     assert all(part.startswith(" ") for part in parts[1:])
     assert parts[0] + "".join(part[1:] for part in parts[1:]) == line
     assert not any(part.endswith("\\") for part in parts[:-1])
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=400))
+def test_fold_fills_each_line_of_plain_ascii_to_75_octets(text: str) -> None:
+    line = "SUMMARY:" + text.replace("\\", "")
+    parts = fold(line).split("\r\n")
+    assert parts[0] + "".join(part[1:] for part in parts[1:]) == line
+    assert all(len(part) == 75 for part in parts[:-1])
+    assert 0 < len(parts[-1]) <= 75

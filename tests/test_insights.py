@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
+import coe.core.similar as similar_module
 import coe.site.insights as insights_module
 from coe.core.index import Index
 from coe.core.metrics import metrics_document, percentile, quarter_range
@@ -526,12 +527,26 @@ def test_cross_coe_work_happens_once(index: Index, monkeypatch: pytest.MonkeyPat
 
         return wrapper
 
-    for name in ("similar_index", "find_series", "index_metrics"):
+    for name in ("find_series", "index_metrics"):
         monkeypatch.setattr(insights_module, name, counting(name, getattr(insights_module, name)))
+    model = similar_module.SimilarityModel
+    monkeypatch.setattr(similar_module, "SimilarityModel", counting("model", model))
+    monkeypatch.setattr(model, "suggest_all", counting("suggest_all", model.suggest_all))
     pages = InsightPages(index, generated=GENERATED)
     for src in pages.sources():
         pages.render(src, "x/")
     for entry in index.entries:
         pages.coe_sections(entry, entry.url)
     pages.extra_files()
-    assert calls == {"similar_index": 1, "find_series": 1, "index_metrics": 1}
+    assert calls == {"model": 1, "suggest_all": 1, "find_series": 1, "index_metrics": 1}
+
+
+def test_a_preview_works_out_only_the_suggestions_it_shows(index: Index) -> None:
+    every = InsightPages(index, generated=GENERATED)
+    one_by_one = InsightPages(index, generated=GENERATED, similar_one_by_one=True)
+    entry = index.entries[0]
+    assert one_by_one.coe_sections(entry, entry.url) == every.coe_sections(entry, entry.url)
+    assert list(one_by_one.similar.found) == [entry.id]
+    assert len(every.similar.found) == len(index.entries)
+    for entry in index.entries:
+        assert one_by_one.similar.of(entry.id) == every.similar.of(entry.id)

@@ -546,6 +546,35 @@ def similar_index(
     return {entry.id: found[number] for number, entry in enumerate(chosen)}
 
 
+class SimilarIncidents:
+    """The suggestions for the COEs of an index, worked out when first asked for: for every
+    COE at once (each pair is scored once), or ``one_by_one`` for each COE asked about,
+    which is quicker when few are (a preview rebuilds few pages). Both give the same."""
+
+    def __init__(
+        self, entries: Iterable[CoeEntry], k: int = TOP_K, *, one_by_one: bool = False
+    ) -> None:
+        self.entries = list(entries)
+        self.k = k
+        self.one_by_one = one_by_one
+        self.found: dict[str, list[Suggestion]] = {}
+        self._model: SimilarityModel | None = None
+        self._numbers = {entry.id: number for number, entry in enumerate(self.entries)}
+
+    def of(self, coe_id: str) -> list[Suggestion]:
+        """Up to ``k`` COEs most similar to ``coe_id``, best first (none for an unknown id)."""
+        if coe_id in self.found or coe_id not in self._numbers:
+            return self.found.get(coe_id, [])
+        if self._model is None:
+            self._model = SimilarityModel([text_of(entry) for entry in self.entries])
+        if self.one_by_one:
+            self.found[coe_id] = self._model.suggest(self._numbers[coe_id], self.k)
+        else:
+            every = self._model.suggest_all(self.k)
+            self.found = {entry.id: every[n] for n, entry in enumerate(self.entries)}
+        return self.found[coe_id]
+
+
 def similar_to(
     text_fields: CoeText | Mapping[str, Any],
     entries: Iterable[CoeEntry],

@@ -136,18 +136,21 @@ def make_build(
     page. With ``mentions``, each page's version is worked out too."""
     generated = generated_at()
     index = build_index(checked.corpus, today, options.use_directory_urls)
+    pages = SitePages(index, options.use_directory_urls)
     insights = InsightPages(
         index,
         options.use_directory_urls,
         options.site_url,
         generated=generated,
         site_name=options.site_name,
+        stash=pages.stash,
+        similar_one_by_one=mentions is not None,
     )
     build = SiteBuild(
         core=core,
         today=today,
         index=index,
-        pages=SitePages(index, options.use_directory_urls),
+        pages=pages,
         insights=insights,
         schema=schema,
         coe_pages={},

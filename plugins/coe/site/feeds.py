@@ -117,6 +117,10 @@ def fold(line: str) -> str:
     continuation lines start with one space, which counts towards their 75."""
     if len(line.encode("utf-8")) <= 75:
         return line
+    if line.isascii() and "\\" not in line:
+        # One octet a character and no escapes: the calendar's most lines, cut by slicing.
+        rest = range(75, len(line), 74)
+        return "\r\n ".join([line[:75], *(line[start : start + 74] for start in rest)])
     parts: list[str] = []
     current: list[str] = []
     size, limit = 0, 75

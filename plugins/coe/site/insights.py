@@ -7,6 +7,8 @@ that renders a page then does work proportional to that page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markupsafe import Markup
 
 from ..core.export import generated_at, to_json
@@ -14,7 +16,8 @@ from ..core.format import plural
 from ..core.index import CoeEntry, Index
 from ..core.metrics import Metrics, index_metrics, metrics_record
 from ..core.series import SERIES_DIR, Series, find_series, series_by_coe
-from ..core.similar import Suggestion, similar_index
+from ..core.similar import SimilarIncidents
+from .autolink import link_ids
 from .charts import METRICS_JSON, METRICS_PAGE
 from .feeds import CALENDAR, FEED, action_items_calendar, atom_feed
 from .markup import html_block, render_template
@@ -25,8 +28,23 @@ from .urls import relative_url, src_to_url
 SERIES_INDEX = f"{SERIES_DIR}/index.md"
 
 
-def series_page(series: Series, page_url: str, url_for: dict[str, str]) -> str:
+def series_page(
+    series: Series,
+    page_url: str,
+    url_for: dict[str, str],
+    stash: Callable[[str], str] | None = None,
+) -> str:
+    """A series' page as Markdown: its headings, and its HTML through ``stash`` (which
+    may keep it out of Python-Markdown's way: a large series is megabytes of it)."""
     members = series.members
+
+    def id_url(coe_id: str) -> str | None:
+        return relative_url(url_for[coe_id], page_url) if coe_id in url_for else None
+
+    def block(html: str) -> str:
+        # Linked here, as the plugin links a page's text: stashed HTML is not seen there.
+        linked = link_ids(html_block(html), id_url)
+        return stash(linked) if stash else linked
 
     def link(entry: CoeEntry) -> str:
         return relative_url(url_for[entry.id], page_url)
@@ -50,8 +68,8 @@ def series_page(series: Series, page_url: str, url_for: dict[str, str]) -> str:
     )
     table = render_template("series_members.html", members=members, link=link, day=day)
     relations = render_template("series_relations.html", edges=series.edges)
-    blocks = [f"# Series {series.id}", intro, graph, "## Members", table, "## Relations"]
-    return "\n\n".join([*map(html_block, blocks), html_block(relations)]) + "\n"
+    blocks = [f"# Series {series.id}", block(intro), block(graph), "## Members", block(table)]
+    return "\n\n".join([*blocks, "## Relations", block(relations)]) + "\n"
 
 
 def series_index_page(
@@ -86,6 +104,8 @@ class InsightPages:
         *,
         generated: str | None = None,
         site_name: str | None = None,
+        stash: Callable[[str], str] | None = None,
+        similar_one_by_one: bool = False,
     ) -> None:
         self.index = index
         self.use_directory_urls = use_directory_urls
@@ -93,7 +113,9 @@ class InsightPages:
         self.generated = generated or generated_at()
         self.site_name = site_name or "COEs"
         self.metrics: Metrics = index_metrics(index)
-        self.similar: dict[str, list[Suggestion]] = similar_index(index.entries)
+        self.stash = stash
+        # A preview rebuilds few COE pages: their suggestions are worked out one by one.
+        self.similar = SimilarIncidents(index.entries, one_by_one=similar_one_by_one)
         self.series: list[Series] = find_series(index.entries)
         self.series_of: dict[str, Series] = series_by_coe(self.series)
         self.url_for = {entry.id: entry.url for entry in index.entries}
@@ -115,7 +137,7 @@ class InsightPages:
             return series_index_page(self.series, page_url, self.url_for, self.page_for)
         series = self.series_pages.get(src)
         if series is not None:
-            return series_page(series, page_url, self.url_for)
+            return series_page(series, page_url, self.url_for, self.stash)
         return None
 
     def coe_sections(self, entry: CoeEntry, page_url: str) -> list[str]:
@@ -131,7 +153,7 @@ class InsightPages:
                 others=plural(len(series.members) - 1, "other COE"),
             )
             sections.append(html_block(link))
-        suggestions = [s for s in self.similar.get(entry.id, []) if s.coe in self.url_for]
+        suggestions = [s for s in self.similar.of(entry.id) if s.coe in self.url_for]
         if suggestions:
             listing = render_template(
                 "similar.html",

@@ -131,6 +131,10 @@ class SitePages:
             anchor=item_anchor,
             **values,
         )
+        return self.stash(html, searchable)
+
+    def stash(self, html: str, searchable: bool = True) -> str:
+        """A placeholder for generated ``html`` in a page's Markdown."""
         # Python-Markdown would parse our HTML again (slowly, and it gains nothing): the page
         # gets a placeholder comment, which `restore` swaps for the HTML after conversion.
         # MkDocs converts every page before it writes any, so the HTML of all pages waits
