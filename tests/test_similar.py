@@ -9,6 +9,7 @@ known partner of each COE.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import re
@@ -25,6 +26,7 @@ from coe.core.similar import (
     MODERATE,
     STRONG,
     CoeText,
+    CountMemo,
     Settings,
     SimilarityModel,
     all_words,
@@ -419,3 +421,17 @@ def test_suggestions_do_not_depend_on_the_run(generated_corpus: Path) -> None:
         assert result.returncode == 0, result.stderr
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+def test_a_model_made_with_kept_counts_is_the_model_made_afresh(index: Index) -> None:
+    texts = [text_of(entry) for entry in index.entries]
+    memo = CountMemo()
+    SimilarityModel(texts, memo=memo)
+    # One COE retitled, one gone: the others' counts are taken from the memo.
+    changed = [dataclasses.replace(texts[0], title="Checkout timeouts after a retitle"), *texts[2:]]
+    kept = SimilarityModel(changed, memo=memo)
+    fresh = SimilarityModel(changed)
+    assert kept.vectors == fresh.vectors and kept.postings == fresh.postings
+    assert kept.surface == fresh.surface and kept.linked == fresh.linked
+    assert kept.suggest_all() == fresh.suggest_all()
+    assert len(memo.bags) == len(changed)

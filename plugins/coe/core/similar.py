@@ -172,13 +172,40 @@ class _Bag:
     labels: dict[str, float] = field(default_factory=dict)
 
 
-class _Bags:
-    """Weighted term counts of COEs, sharing one stem cache."""
+class CountMemo:
+    """Term counts kept from one model to the next in one process (the rebuilds of a
+    preview), so that a COE whose text did not change is not counted again. A model made
+    with it is the same as one made afresh."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.stems: dict[str, str] = {}  # every word seen, to its stem
+        # A COE's text to its counts and the distinct words they came from.
+        self.bags: dict[tuple[Any, ...], tuple[_Bag, tuple[str, ...]]] = {}
+
+
+def _text_key(text: CoeText) -> tuple[Any, ...]:
+    """What a COE's counts are made from (its id and relations are not)."""
+    fields = (text.text, text.services, text.tags, text.impact, text.whys, text.actions)
+    return (text.title, text.summary, *map(tuple, fields))
+
+
+class _Bags:
+    """Weighted term counts of COEs, sharing one stem cache (and, with a ``memo``, the
+    counts of texts counted before)."""
+
+    def __init__(self, settings: Settings, memo: CountMemo | None = None) -> None:
         self.settings = settings
         self.stems: dict[str, str] = {}
         self.mentions: list[set[str]] = []
+        self.memo = memo
+        self.kept: dict[tuple[Any, ...], tuple[_Bag, tuple[str, ...]]] = {}
+        self._seen: set[str] = set()
+        self._known = self.stems
+        if memo is not None:
+            if memo.settings != settings:
+                memo.settings, memo.bags = settings, {}
+            self._known = memo.stems
 
     def _field(self, bag: _Bag, chunks: Sequence[str], weight: float, mode_weight: float) -> None:
         """Add one field's words (and failure-mode cues) to ``bag``. The work is done on
@@ -188,9 +215,13 @@ class _Bags:
         found = all_words(chunks[0] if len(chunks) == 1 else "\n".join(chunks))
         if not found:
             return
-        stems = self.stems
-        for word in set(found).difference(stems):
+        stems = self._known
+        distinct = set(found)
+        for word in distinct.difference(stems):
             stems[word] = stem(word)
+        if stems is not self.stems:  # counting with a memo: keep this model's own words
+            self.stems.update({word: stems[word] for word in distinct})
+            self._seen.update(distinct)
         settings = self.settings
         with_modes = settings.modes > 0 and mode_weight > 0
         terms = list(map(stems.__getitem__, found))
@@ -212,6 +243,20 @@ class _Bags:
                 modes[key] = modes.get(key, 0.0) + count * mode_weight
 
     def bag(self, text: CoeText) -> _Bag:
+        if self.memo is None:
+            return self._count(text)
+        key = _text_key(text)
+        found = self.memo.bags.get(key)
+        if found is None:
+            self._seen = set()
+            found = (self._count(text), tuple(self._seen))
+        else:
+            self.stems.update({word: self.memo.stems[word] for word in found[1]})
+            self.mentions.append(_mentions(text))
+        self.kept[key] = found
+        return found[0]
+
+    def _count(self, text: CoeText) -> _Bag:
         settings = self.settings
         bag = _Bag()
         cause = settings.mode_fields
@@ -291,13 +336,16 @@ class SimilarityModel:
         terms_per_doc: int | None = None,
         postings_per_term: int | None = None,
         settings: Settings = DEFAULT_SETTINGS,
+        memo: CountMemo | None = None,
     ) -> None:
         self.texts = list(texts)
         self.settings = settings
         per_doc = terms_per_doc or settings.terms_per_doc
         per_term = postings_per_term or settings.postings_per_term
-        bags = _Bags(settings)
+        bags = _Bags(settings, memo)
         counts = [bags.bag(text) for text in self.texts]
+        if memo is not None:
+            memo.bags = bags.kept  # the texts of this model only: the others are gone
         df: Counter[str] = Counter()
         for bag in counts:
             # Key views, not mappings: Counter counts those in C.
@@ -552,11 +600,17 @@ class SimilarIncidents:
     which is quicker when few are (a preview rebuilds few pages). Both give the same."""
 
     def __init__(
-        self, entries: Iterable[CoeEntry], k: int = TOP_K, *, one_by_one: bool = False
+        self,
+        entries: Iterable[CoeEntry],
+        k: int = TOP_K,
+        *,
+        one_by_one: bool = False,
+        memo: CountMemo | None = None,
     ) -> None:
         self.entries = list(entries)
         self.k = k
         self.one_by_one = one_by_one
+        self.memo = memo
         self.found: dict[str, list[Suggestion]] = {}
         self._model: SimilarityModel | None = None
         self._numbers = {entry.id: number for number, entry in enumerate(self.entries)}
@@ -566,7 +620,8 @@ class SimilarIncidents:
         if coe_id in self.found or coe_id not in self._numbers:
             return self.found.get(coe_id, [])
         if self._model is None:
-            self._model = SimilarityModel([text_of(entry) for entry in self.entries])
+            texts = [text_of(entry) for entry in self.entries]
+            self._model = SimilarityModel(texts, memo=self.memo)
         if self.one_by_one:
             self.found[coe_id] = self._model.suggest(self._numbers[coe_id], self.k)
         else:

@@ -121,6 +121,7 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             options,
             failing={f.path for f in failing},
             mentions=mentions,
+            similar_memo=self.preview.counts if self.preview else None,
         )
         stale = self.preview.stale_pages(build, files, config) if self.preview else None
         self._add_files(build, files, config, stale)

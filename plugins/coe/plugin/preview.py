@@ -20,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import clean_directory
 
+from ..core.similar import CountMemo
 from ..site.build import SiteBuild
 from ..site.versions import Mentions, digest, file_key
 
@@ -47,6 +48,8 @@ class Preview:
 
     def __init__(self) -> None:
         self.mentions = Mentions()
+        # The similar incidents' term counts of the COEs that did not change.
+        self.counts = CountMemo()
         self.inputs: str | None = None
         self.versions: dict[str, str] = {}
         self.outputs: set[str] = set()

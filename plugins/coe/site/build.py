@@ -25,6 +25,7 @@ from ..core.export import (
 from ..core.findings import Finding
 from ..core.index import CoeEntry, Index, build_index
 from ..core.pipeline import Checked
+from ..core.similar import CountMemo
 from . import versions as v
 from .charts import METRICS_PAGE
 from .coe_body import PreparedBody, prepare_body
@@ -131,9 +132,12 @@ def make_build(
     *,
     failing: set[str],
     mentions: v.Mentions | None = None,
+    similar_memo: CountMemo | None = None,
 ) -> SiteBuild:
     """The build of the checked COEs. Files in ``failing`` (display paths) get an error
-    page. With ``mentions``, each page's version is worked out too."""
+    page. With ``mentions`` (a preview), each page's version is worked out too, and the
+    similar incidents only of the COE pages rebuilt, from the counts in ``similar_memo``
+    of the COEs that did not change."""
     generated = generated_at()
     index = build_index(checked.corpus, today, options.use_directory_urls)
     pages = SitePages(index, options.use_directory_urls)
@@ -145,6 +149,7 @@ def make_build(
         site_name=options.site_name,
         stash=pages.stash,
         similar_one_by_one=mentions is not None,
+        similar_memo=similar_memo,
     )
     build = SiteBuild(
         core=core,

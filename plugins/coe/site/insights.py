@@ -16,7 +16,7 @@ from ..core.format import plural
 from ..core.index import CoeEntry, Index
 from ..core.metrics import Metrics, index_metrics, metrics_record
 from ..core.series import SERIES_DIR, Series, find_series, series_by_coe
-from ..core.similar import SimilarIncidents
+from ..core.similar import CountMemo, SimilarIncidents
 from .autolink import link_ids
 from .charts import METRICS_JSON, METRICS_PAGE
 from .feeds import CALENDAR, FEED, action_items_calendar, atom_feed
@@ -106,6 +106,7 @@ class InsightPages:
         site_name: str | None = None,
         stash: Callable[[str], str] | None = None,
         similar_one_by_one: bool = False,
+        similar_memo: CountMemo | None = None,
     ) -> None:
         self.index = index
         self.use_directory_urls = use_directory_urls
@@ -115,7 +116,9 @@ class InsightPages:
         self.metrics: Metrics = index_metrics(index)
         self.stash = stash
         # A preview rebuilds few COE pages: their suggestions are worked out one by one.
-        self.similar = SimilarIncidents(index.entries, one_by_one=similar_one_by_one)
+        self.similar = SimilarIncidents(
+            index.entries, one_by_one=similar_one_by_one, memo=similar_memo
+        )
         self.series: list[Series] = find_series(index.entries)
         self.series_of: dict[str, Series] = series_by_coe(self.series)
         self.url_for = {entry.id: entry.url for entry in index.entries}
