@@ -39,6 +39,7 @@ from ..core.timeutil import resolve_today
 from ..site.autolink import link_ids
 from ..site.build import SiteBuild, SiteOptions, make_build
 from ..site.coe_body import prepare_body
+from ..site.markup import render_template
 from ..site.urls import relative_url
 from .config import CoePluginConfig
 from .preview import PluginFile, Preview, QuietDirtyWarning
@@ -48,11 +49,6 @@ log = get_plugin_logger(__name__)
 CSS, JS = "assets/coe/coe.css", "assets/coe/coe.js"
 # Generated pages are reached through the indexes; the nav lists only the indexes.
 NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
-LAG_NOTE = (
-    '<p class="coe-muted coe-preview-note" data-search-exclude>Preview: the similar COEs '
-    "suggested on a page are brought up to date when that page is rebuilt; a full build "
-    "updates them all.</p>"
-)
 
 
 class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
@@ -301,7 +297,7 @@ class CoePlugin(BasePlugin[CoePluginConfig]):  # type: ignore[no-untyped-call]
             ),
         ]
         if self.preview is not None:
-            sections.append(LAG_NOTE)
+            sections.append(render_template("preview_note.html"))
         return build.pages.coe_page(entry, page.url, body, [s for s in sections if s])
 
     def on_page_content(
