@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 ROOT = Path(__file__).resolve().parent.parent
 COE_BIN = Path(sys.executable).parent / "coe"
 MKDOCS = Path(sys.executable).parent / "mkdocs"
@@ -218,3 +220,18 @@ def validate_json(cwd: Path, *paths: str) -> tuple[int, dict[str, Any]]:
     result = run_coe("validate", "--format", "json", *paths, cwd=cwd)
     assert "Traceback" not in result.stderr, result.stderr
     return result.returncode, json.loads(result.stdout)
+
+
+_COMMONMARK_BLOCKS = MarkdownIt("commonmark").disable("inline")
+
+
+def markdown_it_headings(text: str) -> list[tuple[int, int, int, str]]:
+    """(first line, level, line after, title) of every top-level heading of a Markdown
+    ``text``, as markdown-it's CommonMark parser finds them: the reference for the
+    checker's sections."""
+    tokens = _COMMONMARK_BLOCKS.parse(text)
+    return [
+        (tok.map[0], int(tok.tag[1]), tok.map[1], tokens[i + 1].content)
+        for i, tok in enumerate(tokens)
+        if tok.type == "heading_open" and tok.level == 0 and tok.map
+    ]

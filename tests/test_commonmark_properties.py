@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
 
 from coe.core import blocks
 from coe.core.body import _scan_headings, parse_body
-
-COMMONMARK = MarkdownIt("commonmark").disable("inline")
+from tests.helpers import markdown_it_headings as headings
 
 # What a line may hold after its indentation and container markers.
 CONSTRUCTS = [
@@ -120,15 +118,6 @@ PLAIN = st.sampled_from(
     ]
 )
 BODIES = st.lists(st.one_of(lines(), PLAIN), max_size=24).map("\n".join)
-
-
-def headings(text: str) -> list[tuple[int, int, int, str]]:
-    tokens = COMMONMARK.parse(text)
-    return [
-        (tok.map[0], int(tok.tag[1]), tok.map[1], tokens[i + 1].content)
-        for i, tok in enumerate(tokens)
-        if tok.type == "heading_open" and tok.level == 0 and tok.map
-    ]
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])

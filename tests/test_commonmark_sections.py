@@ -10,14 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
 
 from coe.core import blocks
 from coe.core.body import _scan_headings, parse_body
 from tests.helpers import ROOT, VALID_COE, make_repo, validate_json
+from tests.helpers import markdown_it_headings as headings
 from tests.reference_data import SpecExample, commonmark_examples, load, require
 
-COMMONMARK = MarkdownIt("commonmark").disable("inline")
 EXAMPLES, MISSING = load(commonmark_examples)
 
 # Each frame puts an example where a COE body would have it.
@@ -26,16 +25,6 @@ FRAMES = {
     "in-a-section": "## Section\n\n{example}\n\n## Next\n",
     "before-a-heading": "## Section\n\n{example}## Next\n",
 }
-
-
-def headings(text: str) -> list[tuple[int, int, int, str]]:
-    """(first line, level, line after, title) of every top-level heading, by markdown-it."""
-    tokens = COMMONMARK.parse(text)
-    return [
-        (tok.map[0], int(tok.tag[1]), tok.map[1], tokens[i + 1].content)
-        for i, tok in enumerate(tokens)
-        if tok.type == "heading_open" and tok.level == 0 and tok.map
-    ]
 
 
 def sections(text: str) -> list[tuple[int, str, int, int]]:
