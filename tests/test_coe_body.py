@@ -1,6 +1,6 @@
 """A COE's body is rendered in the worker that checks it (site/coe_body.py): the page is
-the same as one rendered from the file in the building process, and the author cannot
-reach the slots where the site puts its tables."""
+the same as one rendered in the building process, and the author cannot reach the slots
+where the site puts its tables."""
 
 from __future__ import annotations
 
@@ -20,12 +20,10 @@ from coe.site.coe_body import ITEMS_SLOT, RELATED_SLOT, prepare_body
 from tests.helpers import ROOT, TODAY, make_repo, run_mkdocs
 
 
-def _build(root: Path, jobs: int, prepared: bool) -> SiteBuild:
+def _build(root: Path, jobs: int) -> SiteBuild:
     config = load_config(None, root)
     context = make_context(config, date.fromisoformat(TODAY))
-    checked = load_and_check(
-        context, cwd=root, jobs=jobs, keep_prose=True, prepare=prepare_body if prepared else None
-    )
+    checked = load_and_check(context, cwd=root, jobs=jobs, keep_prose=True, prepare=prepare_body)
     return make_build(
         checked, config, context.schema.schema, context.today, SiteOptions(), failing=set()
     )
@@ -42,16 +40,15 @@ def _pages(build: SiteBuild) -> dict[str, str]:
     return pages
 
 
-def test_bodies_rendered_by_the_workers_equal_bodies_rendered_from_the_files(
+def test_bodies_rendered_by_the_workers_equal_bodies_rendered_in_one_process(
     tmp_path: Path,
 ) -> None:
     root = generate(tmp_path / "corpus", PARALLEL_FROM + 10)
-    pooled = _build(root, jobs=2, prepared=True)
+    pooled = _build(root, jobs=2)
     assert len(pooled.bodies) == PARALLEL_FROM + 10
-    from_files = _build(root, jobs=1, prepared=False)
-    assert not from_files.bodies
-    pooled_pages, file_pages = _pages(pooled), _pages(from_files)
-    assert pooled_pages == file_pages
+    alone = _build(root, jobs=1)
+    pooled_pages, alone_pages = _pages(pooled), _pages(alone)
+    assert pooled_pages == alone_pages
     assert not pooled.bodies, "each page takes its body"
     page = next(iter(pooled_pages.values()))
     assert "coe-items" in page and "## " not in page and "<h2" in page

@@ -595,9 +595,10 @@ def similar_index(
 
 
 class SimilarIncidents:
-    """The suggestions for the COEs of an index, worked out when first asked for: for every
-    COE at once (each pair is scored once), or ``one_by_one`` for each COE asked about,
-    which is quicker when few are (a preview rebuilds few pages). Both give the same."""
+    """The suggestions for the COEs of an index. The model is made over every COE at once;
+    the suggestions are worked out for every COE at once too (each pair is scored once),
+    or, ``one_by_one``, for each COE when asked about, which is quicker when few are (a
+    preview rebuilds few pages). Both give the same."""
 
     def __init__(
         self,
@@ -607,27 +608,21 @@ class SimilarIncidents:
         one_by_one: bool = False,
         memo: CountMemo | None = None,
     ) -> None:
-        self.entries = list(entries)
+        chosen = list(entries)
         self.k = k
-        self.one_by_one = one_by_one
-        self.memo = memo
+        self.model = SimilarityModel([text_of(entry) for entry in chosen], memo=memo)
+        self._numbers = {entry.id: number for number, entry in enumerate(chosen)}
         self.found: dict[str, list[Suggestion]] = {}
-        self._model: SimilarityModel | None = None
-        self._numbers = {entry.id: number for number, entry in enumerate(self.entries)}
+        if not one_by_one:
+            every = self.model.suggest_all(k)
+            self.found = {entry.id: every[n] for n, entry in enumerate(chosen)}
 
     def of(self, coe_id: str) -> list[Suggestion]:
         """Up to ``k`` COEs most similar to ``coe_id``, best first (none for an unknown id)."""
-        if coe_id in self.found or coe_id not in self._numbers:
-            return self.found.get(coe_id, [])
-        if self._model is None:
-            texts = [text_of(entry) for entry in self.entries]
-            self._model = SimilarityModel(texts, memo=self.memo)
-        if self.one_by_one:
-            self.found[coe_id] = self._model.suggest(self._numbers[coe_id], self.k)
-        else:
-            every = self._model.suggest_all(self.k)
-            self.found = {entry.id: every[n] for n, entry in enumerate(self.entries)}
-        return self.found[coe_id]
+        number = self._numbers.get(coe_id)
+        if coe_id not in self.found and number is not None:
+            self.found[coe_id] = self.model.suggest(number, self.k)
+        return self.found.get(coe_id, [])
 
 
 def similar_to(

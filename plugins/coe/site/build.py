@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.config import Config
-from ..core.document import CoeDocument, load_document
+from ..core.document import CoeDocument
 from ..core.export import (
     action_items_csv,
     action_items_document,
@@ -28,7 +28,7 @@ from ..core.pipeline import Checked
 from ..core.similar import CountMemo
 from . import versions as v
 from .charts import METRICS_PAGE
-from .coe_body import PreparedBody, prepare_body
+from .coe_body import PreparedBody
 from .insights import SERIES_INDEX, InsightPages
 from .pages import ACTIONS_PAGE, COES_INDEX, SERVICES_INDEX, TEAMS_INDEX, SitePages
 from .reference import RULES_PAGE, SCHEMA_PAGE, rules_page, schema_page
@@ -95,15 +95,8 @@ class SiteBuild:
 
     def take_body(self, entry: CoeEntry) -> PreparedBody:
         """The rendered body of a COE page, let go of once taken: each page is made once
-        per build. A COE checked without ``prepare_body`` has its body rendered now."""
-        body = self.bodies.pop(entry.doc.display, None)
-        if body is None:
-            doc = load_document(
-                entry.doc.path, entry.doc.display, self.core.base_dir, self.core.max_file_bytes
-            )
-            doc.schema_valid = entry.doc.schema_valid
-            body = prepare_body(doc) or PreparedBody(b"", (), frozenset(), ())
-        return body
+        per build."""
+        return self.bodies.pop(entry.doc.display)
 
     def generated_markdown(self, src: str, page_url: str) -> str:
         if src == RULES_PAGE:

@@ -38,7 +38,7 @@ class PreparedBody:
 
     def rendered(self, items: str, related: str) -> RenderedBody:
         """The body with the action items' and the relations' HTML in their slots."""
-        html = zlib.decompress(self.packed).decode("utf-8") if self.packed else ""
+        html = zlib.decompress(self.packed).decode("utf-8")
         html = html.replace(ITEMS_SLOT, items, 1).replace(RELATED_SLOT, related, 1)
         return RenderedBody(html, list(self.headings), set(self.ids))
 
