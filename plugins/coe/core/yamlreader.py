@@ -175,9 +175,6 @@ class _Reader:
         # Where scalars are, to tell a comment from a "#" inside a value; kept only when
         # the text has a "#" at all.
         self.spans: list[tuple[int, int]] | None = [] if "#" in source else None
-        # Most nodes are in block style, without tag or anchor, in a text without "#"
-        # and whose lines are the file's: ``read`` and ``start`` place those themselves.
-        self.fast = self.spans is None and not _has_yaml_only_breaks(source)
 
     def refuse(self, rule: str, message: str, mark: Any) -> NoReturn:
         line, column = self.pos(mark)
@@ -196,8 +193,10 @@ class _Reader:
     def read(self, events: Any) -> None:
         event: Any
         scalar = self.scalar  # bound once: a front-matter has hundreds of scalars
-        # The fast path below does what ``scalar`` and ``place`` do, without the calls.
-        fast = self.fast
+        # Most scalars are a key or a value in block style, without tag or anchor, in a
+        # text without "#" and whose lines are the file's: those take the fast path below,
+        # which does what ``scalar`` and ``place`` do for them, without the calls.
+        fast = self.spans is None and not _has_yaml_only_breaks(self.source)
         stack, first_line, intern = self.stack, self.first_line, sys.intern
         keys, values, plain_text = self.doc.keys, self.doc.values, self.doc.plain_text
         for event in events:
@@ -260,8 +259,8 @@ class _Reader:
             elif kind is _MAPPING_START or kind is _SEQUENCE_START:
                 self.start(event, kind is _MAPPING_START)
             elif kind is _MAPPING_END or kind is _SEQUENCE_END:
-                frame = stack.pop()
-                self.in_flow = bool(stack) and stack[-1].flow
+                frame = self.stack.pop()
+                self.in_flow = bool(self.stack) and self.stack[-1].flow
                 if frame.start is not None:
                     self.check_indent(frame.start, event.end_mark, comments=True)
             elif kind is _ALIAS:
@@ -325,20 +324,9 @@ class _Reader:
             self.place(resolved, event, None if isinstance(resolved, str) else value)
 
     def start(self, event: Any, mapping: bool) -> None:
-        stack = self.stack
-        if (
-            self.fast
-            and stack
-            and (stack[-1].key is not None or not stack[-1].mapping)
-            and event.anchor is None
-            and event.tag is None
-            and not event.flow_style
-            and len(stack) < MAX_DEPTH
-        ):
-            self.start_block(event, mapping)
-            return
         if event.anchor is not None or event.tag not in _COLLECTION_TAGS:
             self.check_tag(event, _COLLECTION_TAGS)
+        stack = self.stack
         if len(stack) >= MAX_DEPTH:
             self.refuse(
                 "yaml-depth",
@@ -366,32 +354,6 @@ class _Reader:
             frame.start = event.start_mark
         stack.append(frame)
         self.in_flow = flow
-
-    def start_block(self, event: Any, mapping: bool) -> None:
-        """What ``start`` and ``place`` do for a block collection without tag or anchor
-        that is a value or a list item."""
-        stack, doc = self.stack, self.doc
-        top = stack[-1]
-        parent: Any = top.container
-        container: dict[str, Any] | list[Any] = {} if mapping else []
-        mark = event.start_mark
-        at = (self.first_line + mark.line, mark.column + 1)
-        if not top.mapping:
-            path = (*top.path, len(parent))
-            parent.append(container)
-            doc.values[path] = at
-        else:
-            key = top.key or ""  # set: ``start`` checked
-            path = (*top.path, key)
-            top.key = None
-            if top.skipping:
-                top.skipping = False
-            else:
-                parent[key] = container
-                doc.keys[path] = top.key_pos or at
-                doc.values[path] = at
-        stack.append(_Frame(container, path, mark.column, False, mapping))
-        self.in_flow = False
 
     def place(self, value: Any, event: Any, raw: str | None = None) -> None:
         """Attach a finished key or value (or the start of a collection) to its parent."""
