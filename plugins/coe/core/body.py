@@ -312,24 +312,22 @@ def _reference_headings(text: str) -> list[tuple[int, int, int, str]]:
     ]
 
 
-def _headings(lines: list[str], text: str | None = None) -> list[tuple[int, int, int, str]]:
+def _headings(lines: list[str]) -> list[tuple[int, int, int, str]]:
     """(first line index, level, index after the heading, title) of each top-level
     heading, as CommonMark reads them: by the line scan where it models every line, else
     by markdown-it (``tests/test_commonmark_sections.py`` holds both to markdown-it on
-    every example of the CommonMark spec). ``text`` is the lines joined, when at hand."""
-    text = "\n".join(lines) if text is None else text
+    every example of the CommonMark spec)."""
+    text = "\n".join(lines)
     found = None
     if not any(char in text for char in _PARSER_ONLY):
         found = _scan_headings(lines)
     return _reference_headings(text) if found is None else found
 
 
-def _section_spans(
-    lines: list[str], first_line: int, text: str | None = None
-) -> list[tuple[Section, int]]:
+def _section_spans(lines: list[str], first_line: int) -> list[tuple[Section, int]]:
     """Each level-2 and level-3 section, with the index of its first line after the
-    heading. ``text`` is the lines joined, when at hand."""
-    headings = _headings(lines, text)
+    heading."""
+    headings = _headings(lines)
     sections: list[tuple[Section, int]] = []
     for position, (start, level, heading_end, title) in enumerate(headings):
         end = len(lines)
@@ -398,7 +396,7 @@ def parse_body(text: str, first_line: int) -> Body:
     """Parse the body whose first line is line ``first_line`` of the file. Sections come
     from a scan of the lines; the Timeline and Five whys lists from their outlines."""
     lines = text.split("\n")
-    spans = _section_spans(lines, first_line, text)
+    spans = _section_spans(lines, first_line)
     body = Body(sections=[section for section, _ in spans])
     for section, content in spans:
         if section.level != 2 or section.key not in ("timeline", "five whys"):
